@@ -1,0 +1,1 @@
+"""SIRBI agreements service: cooperation agreements (convenios) between member states, national networks and partners."""

@@ -1,0 +1,24 @@
+"""The agreements service's FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from sirbi_shared.service import ServiceDefinition, create_service_app
+from sirbi_agreements.events import stream
+from sirbi_agreements.settings import Settings
+
+
+def definition(settings: Settings | None = None) -> ServiceDefinition:
+    return ServiceDefinition(
+        name="agreements",
+        title="SIRBI agreements",
+        description="Cooperation agreements (convenios) between member states, national networks and partners.",
+        settings=settings or Settings(),
+        migrations="sirbi_agreements:migrations",
+        stream=stream,
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(definition(settings))

@@ -1,0 +1,7 @@
+"""The agreements event stream (topic `sirbi.agreements.v1`): every event this service publishes is registered here."""
+
+from __future__ import annotations
+
+from sirbi_shared.events import EventStream
+
+stream = EventStream("agreements")

@@ -1,0 +1,16 @@
+"""`python -m sirbi_gateway [serve|migrate]`."""
+
+from __future__ import annotations
+
+import sys
+
+from sirbi_shared.service import service_main
+from sirbi_gateway.app import definition
+
+
+def main() -> int:
+    return service_main(definition)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The members service's FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from sirbi_shared.service import ServiceDefinition, create_service_app
+from sirbi_members.events import stream
+from sirbi_members.settings import Settings
+
+
+def definition(settings: Settings | None = None) -> ServiceDefinition:
+    return ServiceDefinition(
+        name="members",
+        title="SIRBI members",
+        description="Member states, national library networks, representatives and the library directory.",
+        settings=settings or Settings(),
+        migrations="sirbi_members:migrations",
+        stream=stream,
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(definition(settings))

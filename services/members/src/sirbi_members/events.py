@@ -1,0 +1,7 @@
+"""The members event stream (topic `sirbi.members.v1`): every event this service publishes is registered here."""
+
+from __future__ import annotations
+
+from sirbi_shared.events import EventStream
+
+stream = EventStream("members")

@@ -1,0 +1,1 @@
+"""SIRBI roadmap service: the regional cooperation roadmap, its working groups and their actions."""

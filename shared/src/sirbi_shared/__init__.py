@@ -1,0 +1,1 @@
+"""SIRBI platform library: infrastructure every service shares, never domain rules."""

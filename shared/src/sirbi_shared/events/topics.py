@@ -1,0 +1,61 @@
+"""Topics declared in code and created at start-up, so a fresh broker is ready for every stream."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError, for_code
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: Mapping[str, str] = field(default_factory=dict)
+
+
+async def ensure_topics(
+    bootstrap_servers: str, specs: Iterable[TopicSpec], *, replication_factor: int = 1
+) -> list[str]:
+    """Create the topics that do not exist yet; returns the names created. Existing ones are kept."""
+    wanted = {spec.name: spec for spec in specs}
+    if not wanted:
+        return []
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [spec for name, spec in wanted.items() if name not in existing]
+        if not missing:
+            return []
+        response = await admin.create_topics(
+            [
+                NewTopic(
+                    name=spec.name,
+                    num_partitions=spec.partitions,
+                    replication_factor=replication_factor,
+                    topic_configs=dict(spec.config),
+                )
+                for spec in missing
+            ]
+        )
+        created: list[str] = []
+        for topic_error in response.topic_errors:
+            name, code = topic_error[0], topic_error[1]
+            if code == 0:
+                created.append(name)
+                continue
+            error = for_code(code)
+            if error is TopicAlreadyExistsError:
+                continue  # another replica created it between our list and create
+            raise error(f"creating topic {name}: {topic_error[2:] or ''}")
+        if created:
+            log.info("created Kafka topics", extra={"topics": created})
+        return created
+    finally:
+        await admin.close()

@@ -1,0 +1,331 @@
+"""An at-least-once Kafka consumer whose effects happen exactly once.
+
+For each record: parse the CloudEvent (a malformed one is dead-lettered at once), then in one
+database transaction insert the inbox row (consumer, source, id) and run the handler. A redelivered
+event finds its inbox row and is skipped, so a crash between the effect's commit and the offset
+commit has no second effect. Offsets are committed only after the effects, per partition batch and
+on revocation. A handler that keeps failing is retried with back-off a bounded number of times,
+then its event goes to `<topic>.dlq` with the error in headers and the partition moves on. Losing
+the database is not the event's fault: that is retried until the database is back, never
+dead-lettered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
+from prometheus_client import Counter, Gauge
+from pydantic import ValidationError
+from sqlalchemy import literal_column
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_shared.backoff import Backoff
+from sirbi_shared.db import Database
+from sirbi_shared.events.envelope import CloudEvent, EnvelopeError
+from sirbi_shared.events.stream import EventPayload, UnknownEventType
+from sirbi_shared.events.topics import TopicSpec, ensure_topics
+from sirbi_shared.outbox.tables import inbox_table
+
+log = logging.getLogger(__name__)
+
+EVENTS = Counter("sirbi_consumer_events_total", "Events seen by consumers", ["consumer", "outcome"])
+RETRIES = Counter("sirbi_consumer_retries_total", "Handler attempts that failed and were retried", ["consumer"])
+DEAD_LETTERS = Counter("sirbi_consumer_dead_letters_total", "Events sent to a dead-letter topic", ["consumer", "topic"])
+LAG = Gauge("sirbi_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"])
+
+Handler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
+P = TypeVar("P", bound=EventPayload)
+
+DLQ_SUFFIX = ".dlq"
+
+
+class PermanentEventError(Exception):
+    """Raised by a handler when retrying cannot help (e.g. a rule the event breaks): dead-letter now."""
+
+
+@dataclass
+class ConsumerStats:
+    processed: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    retries: int = 0
+    dead_lettered: int = 0
+
+
+def _is_infrastructure_failure(exc: BaseException) -> bool:
+    """Database or network trouble: wait for it to pass instead of blaming the event."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError)
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        name: str,
+        database: Database,
+        bootstrap_servers: str,
+        topics: Sequence[str],
+        max_attempts: int = 5,
+        retry_backoff: Backoff | None = None,
+        max_records: int = 500,
+        replication_factor: int = 1,
+    ) -> None:
+        self.name = name
+        self.database = database
+        self.bootstrap_servers = bootstrap_servers
+        self.topics = list(topics)
+        self.max_attempts = max_attempts
+        self.retry_backoff = retry_backoff or Backoff(initial=0.1, maximum=5.0)
+        self.max_records = max_records
+        self.replication_factor = replication_factor
+        self.stats = ConsumerStats()
+        self._handlers: dict[str, Handler] = {}
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dlq_producer: AIOKafkaProducer | None = None
+        # Next offset to commit per partition: everything before it has had its effect.
+        self._done: dict[TopicPartition, int] = {}
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    def on(self, event_type: str) -> Callable[[Handler], Handler]:
+        """Register `async def handler(event, session)` for one event type (name with version)."""
+
+        def register(handler: Handler) -> Handler:
+            if event_type in self._handlers:
+                raise ValueError(f"{self.name}: two handlers for {event_type}")
+            self._handlers[event_type] = handler
+            return handler
+
+        return register
+
+    def on_payload(
+        self, payload: type[P]
+    ) -> Callable[[Callable[[P, CloudEvent, AsyncSession], Awaitable[None]]], Handler]:
+        """Register a handler that receives the validated payload model; invalid data is dead-lettered."""
+
+        def register(typed: Callable[[P, CloudEvent, AsyncSession], Awaitable[None]]) -> Handler:
+            async def handler(event: CloudEvent, session: AsyncSession) -> None:
+                await typed(payload.model_validate(event.data), event, session)
+
+            return self.on(payload.event_type)(handler)
+
+        return register
+
+    @property
+    def handled_types(self) -> Mapping[str, Handler]:
+        return self._handlers
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Consume until cancelled, reconnecting to Kafka with back-off."""
+        backoff = Backoff(initial=0.2, maximum=5.0)
+        while True:
+            try:
+                await self._run_connected(backoff)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                delay = backoff.next_delay()
+                log.warning(
+                    "consumer interrupted; retrying",
+                    extra={"consumer": self.name, "error": repr(exc), "retry_in_s": round(delay, 2)},
+                )
+                await asyncio.sleep(delay)
+
+    async def _run_connected(self, backoff: Backoff) -> None:
+        await ensure_topics(
+            self.bootstrap_servers,
+            [TopicSpec(t + DLQ_SUFFIX, 1, {"retention.ms": "-1"}) for t in self.topics],
+            replication_factor=self.replication_factor,
+        )
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=self.name,
+            client_id=f"{self.name}-consumer",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",  # a new consumer group rebuilds from the start
+            isolation_level="read_committed",
+            max_poll_interval_ms=600_000,
+        )
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=f"{self.name}-dlq",
+            enable_idempotence=True,
+            acks="all",
+        )
+        consumer.subscribe(self.topics, listener=_CommitOnRevoke(self))
+        await consumer.start()
+        try:
+            await producer.start()
+            self._consumer, self._dlq_producer = consumer, producer
+            while True:
+                batches = await consumer.getmany(timeout_ms=1000, max_records=self.max_records)
+                for tp, records in batches.items():
+                    for record in records:
+                        if tp not in consumer.assignment():
+                            break  # revoked during this batch; the new owner takes over
+                        await self._handle(record)
+                        self._done[tp] = record.offset + 1
+                    await self._commit({tp: self._done[tp]} if tp in self._done else {})
+                backoff.reset()
+                self._report_lag(consumer)
+        finally:
+            self._consumer = self._dlq_producer = None
+            self._done.clear()
+            await producer.stop()
+            await consumer.stop()
+
+    async def _commit(self, offsets: Mapping[TopicPartition, int]) -> None:
+        if not offsets or self._consumer is None:
+            return
+        try:
+            await self._consumer.commit(dict(offsets))
+        except CommitFailedError as exc:
+            # The group rebalanced: the new owner re-reads these records and the inbox skips them.
+            log.info("offset commit lost to a rebalance", extra={"consumer": self.name, "error": str(exc)})
+
+    def _report_lag(self, consumer: AIOKafkaConsumer) -> None:
+        for tp in consumer.assignment():
+            end = consumer.highwater(tp)
+            if end is None:
+                continue
+            position = self._done.get(tp)
+            if position is None:
+                continue
+            LAG.labels(self.name, tp.topic, str(tp.partition)).set(max(0, end - position))
+
+    # -- one record -------------------------------------------------------------------------
+
+    async def _handle(self, record: Any) -> None:
+        try:
+            event = CloudEvent.from_kafka(record.headers, record.value, record.key)
+        except EnvelopeError as exc:
+            await self._dead_letter(record, exc, attempts=0)
+            return
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            family = event.type.rsplit(".", 1)[0]
+            if any(known.rsplit(".", 1)[0] == family for known in self._handlers):
+                await self._dead_letter(record, UnknownEventType(f"{event.type}: version not handled"), 0)
+            else:
+                self._count("skipped")  # another consumer's business
+            return
+        await self._apply(record, event, handler)
+
+    async def _apply(self, record: Any, event: CloudEvent, handler: Handler) -> None:
+        attempts = 0
+        waiting = Backoff(initial=0.5, maximum=10.0)
+        while True:
+            try:
+                async with self.database.transaction() as session:
+                    if not await self._claim(session, event):
+                        self._count("duplicates")
+                        return
+                    await handler(event, session)
+                self._count("processed")
+                return
+            except (ValidationError, PermanentEventError, UnknownEventType) as exc:
+                await self._dead_letter(record, exc, attempts + 1)
+                return
+            except Exception as exc:
+                if _is_infrastructure_failure(exc):
+                    delay = waiting.next_delay()
+                    log.warning(
+                        "database unavailable; waiting to apply event",
+                        extra={"consumer": self.name, "event_id": event.id, "retry_in_s": round(delay, 2)},
+                    )
+                    await asyncio.sleep(delay)
+                    continue
+                attempts += 1
+                if attempts >= self.max_attempts:
+                    await self._dead_letter(record, exc, attempts)
+                    return
+                self.stats.retries += 1
+                RETRIES.labels(self.name).inc()
+                delay = Backoff(self.retry_backoff.initial, self.retry_backoff.maximum, attempts - 1).next_delay()
+                log.info(
+                    "handler failed; retrying",
+                    extra={"consumer": self.name, "event_id": event.id, "attempt": attempts, "error": repr(exc)},
+                )
+                await asyncio.sleep(delay)
+
+    async def _claim(self, session: AsyncSession, event: CloudEvent) -> bool:
+        """Insert the inbox row; False if this consumer already applied the event."""
+        statement = (
+            insert(inbox_table)
+            .values(consumer=self.name, source=event.source, event_id=event.id, event_type=event.type)
+            .on_conflict_do_nothing()
+            .returning(literal_column("1"))
+        )
+        return (await session.execute(statement)).first() is not None
+
+    async def _dead_letter(self, record: Any, error: BaseException, attempts: int) -> None:
+        topic = record.topic + DLQ_SUFFIX
+        headers = [
+            *((name, value) for name, value in record.headers if not name.startswith("sirbi_dlq_")),
+            ("sirbi_dlq_error", str(error)[:4000].encode()),
+            ("sirbi_dlq_error_type", type(error).__name__.encode()),
+            ("sirbi_dlq_consumer", self.name.encode()),
+            ("sirbi_dlq_topic", record.topic.encode()),
+            ("sirbi_dlq_partition", str(record.partition).encode()),
+            ("sirbi_dlq_offset", str(record.offset).encode()),
+            ("sirbi_dlq_attempts", str(attempts).encode()),
+            ("sirbi_dlq_failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        backoff = Backoff(initial=0.5, maximum=10.0)
+        while True:
+            # The offset is not committed before the dead letter is stored: retry until it is.
+            producer = self._dlq_producer
+            if producer is None:
+                raise RuntimeError("dead-letter producer is not running")
+            try:
+                await (await producer.send(topic, value=record.value, key=record.key, headers=headers))
+                break
+            except KafkaError as exc:
+                log.warning("dead-letter publish failed; retrying", extra={"topic": topic, "error": repr(exc)})
+                await asyncio.sleep(backoff.next_delay())
+        self.stats.dead_lettered += 1
+        DEAD_LETTERS.labels(self.name, record.topic).inc()
+        EVENTS.labels(self.name, "dead_lettered").inc()
+        log.error(
+            "event dead-lettered",
+            extra={
+                "consumer": self.name,
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "error": str(error)[:500],
+            },
+        )
+
+    def _count(self, outcome: str) -> None:
+        setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+        EVENTS.labels(self.name, outcome).inc()
+
+
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Commit what has had its effect before a partition moves to another consumer."""
+
+    def __init__(self, owner: EventConsumer) -> None:
+        self.owner = owner
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        done = {tp: offset for tp, offset in self.owner._done.items() if tp in revoked}
+        await self.owner._commit(done)
+        for tp in revoked:
+            self.owner._done.pop(tp, None)
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        return None

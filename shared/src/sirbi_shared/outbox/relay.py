@@ -1,0 +1,216 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in order, and marks them published.
+
+One relay is active per service database (a PostgreSQL advisory lock held by its connection
+elects it; other replicas stand by), so rows leave in `id` order and each aggregate's events keep
+their order on its partition. The relay sleeps on LISTEN until a committing transaction's trigger
+NOTIFYs it, drains the backlog in batches (`FOR UPDATE SKIP LOCKED`), and wakes by itself now and
+then as a safety net. When Kafka or PostgreSQL is away it backs off and retries: rows wait in the
+table, writes are never refused, and nothing is lost. Delivery is at-least-once (a batch that
+fails part-way is sent again); consumers deduplicate with their inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from prometheus_client import Counter, Gauge, Histogram
+
+from sirbi_shared.backoff import Backoff
+from sirbi_shared.outbox.tables import OUTBOX_CHANNEL
+
+log = logging.getLogger(__name__)
+
+PUBLISHED = Counter("sirbi_outbox_published_total", "Outbox events published to Kafka", ["service"])
+FAILURES = Counter("sirbi_outbox_failures_total", "Relay cycles that failed and were retried", ["service"])
+PENDING = Gauge("sirbi_outbox_pending", "Outbox rows not yet published", ["service"])
+DELAY = Histogram(
+    "sirbi_outbox_publish_delay_seconds",
+    "From the event's transaction to its acknowledgement by Kafka",
+    ["service"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+)
+
+_CLAIM = """
+SELECT id, topic, partition_key, headers::text AS headers, data::text AS data, created_at
+FROM outbox
+WHERE published_at IS NULL
+ORDER BY id
+LIMIT $1
+FOR UPDATE SKIP LOCKED
+"""
+_MARK = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
+_PENDING = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+_PURGE = """
+DELETE FROM outbox WHERE id IN (
+  SELECT id FROM outbox WHERE published_at < $1 ORDER BY id LIMIT 10000
+)
+"""
+# Per database, so one active relay per service database.
+_LEADER_LOCK = "SELECT pg_try_advisory_lock(hashtext('sirbi.outbox.relay'))"
+
+
+@dataclass
+class RelayStats:
+    published: int = 0
+    failures: int = 0
+    batches: int = 0
+
+
+ProducerFactory = Callable[[], AIOKafkaProducer]
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        service: str,
+        dsn: str,
+        bootstrap_servers: str,
+        batch_size: int = 2000,
+        idle_wakeup: float = 5.0,
+        keep_published: timedelta = timedelta(days=7),
+        producer_factory: ProducerFactory | None = None,
+    ) -> None:
+        self.service = service
+        self.dsn = dsn
+        self.bootstrap_servers = bootstrap_servers
+        self.batch_size = batch_size
+        self.idle_wakeup = idle_wakeup
+        self.keep_published = keep_published
+        self._producer_factory = producer_factory or self._default_producer
+        self.stats = RelayStats()
+        self.is_leader = False
+        self._wake = asyncio.Event()
+        self._last_housekeeping = 0.0
+
+    def _default_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=f"sirbi-{self.service}-outbox",
+            enable_idempotence=True,  # retries cannot duplicate or reorder within a partition
+            acks="all",
+            linger_ms=1,
+            max_batch_size=512 * 1024,
+            request_timeout_ms=10_000,
+            metadata_max_age_ms=60_000,
+        )
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Run until cancelled, reconnecting to PostgreSQL and Kafka with back-off."""
+        backoff = Backoff(initial=0.2, maximum=5.0)
+        while True:
+            try:
+                await self._run_connected(backoff)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.is_leader = False
+                self.stats.failures += 1
+                FAILURES.labels(self.service).inc()
+                delay = backoff.next_delay()
+                log.warning(
+                    "outbox relay interrupted; retrying",
+                    extra={"error": repr(exc), "retry_in_s": round(delay, 2), "service": self.service},
+                )
+                await asyncio.sleep(delay)
+
+    async def _run_connected(self, backoff: Backoff) -> None:
+        connection: asyncpg.Connection = await asyncpg.connect(self.dsn, timeout=10)
+        try:
+            await self._become_leader(connection)
+            await connection.add_listener(OUTBOX_CHANNEL, self._on_notify)
+            producer = self._producer_factory()
+            await producer.start()
+            try:
+                self._wake.set()  # drain whatever waited while we were away
+                while True:
+                    await self._wait_for_work()
+                    await self._drain(connection, producer)
+                    backoff.reset()
+                    await self._housekeeping(connection)
+            finally:
+                await producer.stop()
+        finally:
+            self.is_leader = False
+            await connection.close(timeout=5)
+
+    async def _become_leader(self, connection: asyncpg.Connection) -> None:
+        announced = False
+        while not await connection.fetchval(_LEADER_LOCK):
+            if not announced:
+                log.info("another outbox relay is active; standing by", extra={"service": self.service})
+                announced = True
+            await asyncio.sleep(2.0)
+        self.is_leader = True
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wake.set()
+
+    def wake(self) -> None:
+        """Ask for an immediate drain (the NOTIFY trigger does this on every commit)."""
+        self._wake.set()
+
+    async def _wait_for_work(self) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=self.idle_wakeup)
+        except TimeoutError:
+            pass
+        # Cleared before draining: a commit that lands during the drain wakes us again.
+        self._wake.clear()
+
+    # -- publishing -------------------------------------------------------------------------
+
+    async def _drain(self, connection: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
+        while await self.publish_batch(connection, producer) == self.batch_size:
+            pass
+
+    async def publish_batch(self, connection: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        """Publish up to one batch; rows are marked only once Kafka acknowledged every one."""
+        async with connection.transaction():
+            rows = await connection.fetch(_CLAIM, self.batch_size)
+            if not rows:
+                return 0
+            deliveries: list[Awaitable[Any]] = []
+            for row in rows:
+                headers = [(name, value.encode()) for name, value in json.loads(row["headers"]).items()]
+                key = row["partition_key"]
+                deliveries.append(
+                    await producer.send(
+                        row["topic"],
+                        value=row["data"].encode(),
+                        key=key.encode() if key is not None else None,
+                        headers=headers,
+                    )
+                )
+            await asyncio.wait_for(asyncio.gather(*deliveries), timeout=60)
+            await connection.execute(_MARK, [row["id"] for row in rows])
+        now = datetime.now(UTC)
+        delay = DELAY.labels(self.service)
+        for row in rows:
+            delay.observe((now - row["created_at"]).total_seconds())
+        PUBLISHED.labels(self.service).inc(len(rows))
+        self.stats.published += len(rows)
+        self.stats.batches += 1
+        return len(rows)
+
+    async def _housekeeping(self, connection: asyncpg.Connection) -> None:
+        """At most once a second: the backlog gauge; hourly: forget rows published long ago."""
+        now = time.monotonic()
+        if now - self._last_housekeeping < 1.0:
+            return
+        hourly = int(now // 3600) != int(self._last_housekeeping // 3600)
+        self._last_housekeeping = now
+        PENDING.labels(self.service).set(await connection.fetchval(_PENDING))
+        if hourly:
+            await connection.execute(_PURGE, datetime.now(UTC) - self.keep_published)

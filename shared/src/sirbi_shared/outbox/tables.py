@@ -1,0 +1,88 @@
+"""The outbox and inbox tables, shared by every service database.
+
+The schema is created by each service's first migration through `create_messaging_schema`, so
+services keep one Alembic history each while the layout stays the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, MetaData, String, Table, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection
+
+OUTBOX_CHANNEL = "sirbi_outbox"
+
+messaging_metadata = MetaData()
+
+outbox_table = Table(
+    "outbox",
+    messaging_metadata,
+    # Identity order is insertion order; the relay publishes in this order.
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("topic", String(249), nullable=False),
+    Column("partition_key", Text, nullable=True),
+    Column("event_type", Text, nullable=False),
+    # CloudEvents context attributes and extensions, as Kafka headers (name -> text value).
+    Column("headers", JSONB, nullable=False),
+    Column("data", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+)
+Index(
+    "ix_outbox_unpublished",
+    outbox_table.c.id,
+    postgresql_where=outbox_table.c.published_at.is_(None),
+)
+Index(
+    "ix_outbox_published_at",
+    outbox_table.c.published_at,
+    postgresql_where=outbox_table.c.published_at.is_not(None),
+)
+
+inbox_table = Table(
+    "inbox",
+    messaging_metadata,
+    # One row per (consumer, CloudEvents source, id): the CloudEvents identity of an event.
+    Column("consumer", String(200), primary_key=True),
+    Column("source", Text, primary_key=True),
+    Column("event_id", String(200), primary_key=True),
+    Column("event_type", Text, nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# A statement-level trigger wakes the relay once per inserting statement. NOTIFY is delivered at
+# commit, and identical notifications in one transaction are folded into one by PostgreSQL.
+_NOTIFY_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION sirbi_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('{OUTBOX_CHANNEL}', '');
+  RETURN NULL;
+END;
+$$
+"""
+_NOTIFY_TRIGGER = """
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+FOR EACH STATEMENT EXECUTE FUNCTION sirbi_outbox_notify()
+"""
+
+
+def install_messaging_schema(bind: Connection) -> None:
+    """Version 1 of the outbox/inbox schema on a synchronous connection (Alembic's, or run_sync)."""
+    messaging_metadata.create_all(bind)
+    bind.execute(text(_NOTIFY_FUNCTION))
+    bind.execute(text(_NOTIFY_TRIGGER))
+
+
+def create_messaging_schema(op: Any) -> None:
+    """Call from a service's first Alembic migration."""
+    install_messaging_schema(op.get_bind())
+
+
+def drop_messaging_schema(op: Any) -> None:
+    bind = op.get_bind()
+    bind.execute(text("DROP TRIGGER IF EXISTS outbox_notify ON outbox"))
+    bind.execute(text("DROP FUNCTION IF EXISTS sirbi_outbox_notify()"))
+    messaging_metadata.drop_all(bind)

@@ -1,0 +1,57 @@
+"""Adding events to the outbox inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_shared.events.envelope import CloudEvent
+from sirbi_shared.events.stream import EventPayload, EventStream
+from sirbi_shared.outbox.tables import outbox_table
+from sirbi_shared.tracing import current_traceparent
+
+
+def _row(topic: str, event: CloudEvent) -> dict[str, object]:
+    return {
+        "event_id": event.id,
+        "topic": topic,
+        "partition_key": event.partition_key,
+        "event_type": event.type,
+        "headers": {name: value.decode() for name, value in event.kafka_headers()},
+        "data": event.data,
+    }
+
+
+class Outbox:
+    """A service's outbox: `await outbox.add(session, payload, aggregate_id=...)` in a use case."""
+
+    def __init__(self, stream: EventStream) -> None:
+        self.stream = stream
+
+    async def add(
+        self,
+        session: AsyncSession,
+        payload: EventPayload,
+        *,
+        aggregate_id: str,
+        extensions: Mapping[str, str] | None = None,
+    ) -> CloudEvent:
+        """Record the event in the session's transaction: it is published if and only if it commits."""
+        event = self.stream.new_event(payload, aggregate_id=aggregate_id, extensions=self._trace(extensions))
+        await session.execute(insert(outbox_table), [_row(self.stream.topic, event)])
+        return event
+
+    async def add_many(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+        """Record ready-made envelopes (bulk operations); all go to this stream's topic."""
+        if events:
+            await session.execute(insert(outbox_table), [_row(self.stream.topic, e) for e in events])
+
+    @staticmethod
+    def _trace(extensions: Mapping[str, str] | None) -> dict[str, str]:
+        merged = dict(extensions or {})
+        traceparent = current_traceparent()
+        if traceparent and "traceparent" not in merged:
+            merged["traceparent"] = traceparent
+        return merged

@@ -1,0 +1,160 @@
+"""Assembling a service: the FastAPI app, its background work (relay, consumers) and its CLI.
+
+A service describes itself once with `ServiceDefinition`; `create_service_app` wires the shared
+plumbing around it, and `service_main` gives it `serve` and `migrate` commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import uvicorn
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import APIRouter, FastAPI
+
+from sirbi_shared.auth.tokens import TokenVerifier
+from sirbi_shared.backoff import Backoff
+from sirbi_shared.db import Database
+from sirbi_shared.events.stream import EventStream
+from sirbi_shared.events.topics import ensure_topics
+from sirbi_shared.http import health, metrics
+from sirbi_shared.http.middleware import BodyLimitMiddleware, TraceContextMiddleware
+from sirbi_shared.http.problems import install_problem_handlers
+from sirbi_shared.inbox.consumer import EventConsumer
+from sirbi_shared.kafka_probe import KafkaProbe
+from sirbi_shared.logs import configure_logging
+from sirbi_shared.migrations import upgrade_to_head
+from sirbi_shared.outbox.relay import OutboxRelay
+from sirbi_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """What a running service holds: handed to consumer factories and kept on `app.state`."""
+
+    settings: ServiceSettings
+    database: Database
+    stream: EventStream | None
+    relay: OutboxRelay | None = None
+    consumers: list[EventConsumer] = field(default_factory=list)
+
+
+ConsumerFactory = Callable[[ServiceRuntime], Sequence[EventConsumer]]
+
+
+@dataclass
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    settings: ServiceSettings
+    migrations: str  # Alembic script location, e.g. "sirbi_members:migrations"
+    stream: EventStream | None = None
+    routers: Sequence[APIRouter] = ()
+    consumers: ConsumerFactory = lambda _runtime: ()
+    version: str = "0.1.0"
+
+
+async def _declare_topics(settings: ServiceSettings, stream: EventStream) -> None:
+    """Create the stream's topics, retrying until Kafka answers (it may start after us)."""
+    backoff = Backoff(initial=0.5, maximum=10.0)
+    while True:
+        try:
+            await ensure_topics(
+                settings.kafka_bootstrap_servers, stream.topics(), replication_factor=settings.kafka_replication_factor
+            )
+            return
+        except Exception as exc:
+            delay = backoff.next_delay()
+            log.warning("cannot create topics yet", extra={"error": repr(exc), "retry_in_s": round(delay, 2)})
+            await asyncio.sleep(delay)
+
+
+async def _publish_stream(settings: ServiceSettings, stream: EventStream, relay: OutboxRelay) -> None:
+    await _declare_topics(settings, stream)
+    await relay.run()
+
+
+def create_service_app(definition: ServiceDefinition) -> FastAPI:
+    settings = definition.settings
+    configure_logging(definition.name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(settings.database_url.get_secret_value(), pool_size=settings.database_pool_size)
+        probe = KafkaProbe(settings.kafka_bootstrap_servers)
+        runtime = ServiceRuntime(settings=settings, database=database, stream=definition.stream)
+        app.state.database = database
+        app.state.runtime = runtime
+        app.state.readiness_checks = {"database": database.ping, "kafka": probe.check}
+        tasks: list[asyncio.Task[None]] = []
+        if definition.stream is not None:
+            runtime.relay = OutboxRelay(
+                service=definition.name,
+                dsn=database.asyncpg_dsn,
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+            )
+            tasks.append(asyncio.create_task(_publish_stream(settings, definition.stream, runtime.relay)))
+        runtime.consumers = list(definition.consumers(runtime))
+        tasks.extend(asyncio.create_task(consumer.run()) for consumer in runtime.consumers)
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await probe.close()
+            await database.dispose()
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version=definition.version,
+        lifespan=lifespan,
+    )
+    app.state.token_verifier = (
+        TokenVerifier.from_file(settings.jwt_public_key_file, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        if settings.jwt_public_key_file and settings.jwt_public_key_file.exists()
+        else None
+    )
+    install_problem_handlers(app)
+    # Outermost first: request id and trace context exist before anything logs or fails.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(metrics.RequestMetricsMiddleware)
+    app.add_middleware(TraceContextMiddleware)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", update_request_header=True)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
+    for router in definition.routers:
+        app.include_router(router)
+    return app
+
+
+def service_main(definition_factory: Callable[[], ServiceDefinition], argv: Sequence[str] | None = None) -> int:
+    """The `python -m sirbi_<service>` command line: `serve` (default) or `migrate`."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", nargs="?", choices=["serve", "migrate"], default="serve")
+    args = parser.parse_args(argv)
+    definition = definition_factory()
+    settings = definition.settings
+    if args.command == "migrate":
+        configure_logging(definition.name, settings.log_level)
+        upgrade_to_head(definition.migrations, settings.database_url.get_secret_value())
+        return 0
+    uvicorn.run(
+        create_service_app(definition),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0

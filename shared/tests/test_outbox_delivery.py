@@ -1,0 +1,120 @@
+"""Outbox → relay → Kafka → inbox consumer, against the real broker and database."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+from sqlalchemy import text
+
+from sirbi_shared.db import Database
+from sirbi_shared.inbox import EventConsumer
+from sirbi_shared.outbox import OutboxRelay
+from tests.support.infra import Infrastructure
+from tests.support.probe import ProbeStream, effect_recorder, effect_seqs, running, wait_until
+
+
+def _relay(infra: Infrastructure, database: Database) -> OutboxRelay:
+    return OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+
+
+def _consumer(infra: Infrastructure, database: Database, probe: ProbeStream) -> EventConsumer:
+    consumer = EventConsumer(
+        name=f"test-{uuid.uuid4().hex[:8]}",
+        database=database,
+        bootstrap_servers=infra.kafka_bootstrap,
+        topics=[probe.stream.topic],
+    )
+    effect_recorder(probe, consumer)
+    return consumer
+
+
+async def test_a_committed_event_reaches_the_consumer_once_and_a_rolled_back_one_never(
+    infra: Infrastructure, database: Database, probe: ProbeStream
+) -> None:
+    relay, consumer = _relay(infra, database), _consumer(infra, database, probe)
+    async with running(relay.run(), consumer.run()):
+        async with database.transaction() as session:
+            await probe.outbox.add(session, probe.event(1), aggregate_id="agg")
+        with pytest.raises(RuntimeError):
+            async with database.transaction() as session:
+                await probe.outbox.add(session, probe.event(2), aggregate_id="agg")
+                raise RuntimeError("the use case failed after writing its event")
+        # Same aggregate, so same partition: once 3 has its effect, 1 (and 2, had it existed) had theirs.
+        async with database.transaction() as session:
+            await probe.outbox.add(session, probe.event(3), aggregate_id="agg")
+        await wait_until(lambda: _has(database, 3), what="event 3's effect")
+
+    assert await effect_seqs(database) == [1, 3]
+    assert consumer.stats.processed == 2
+    async with database.transaction() as session:
+        unpublished = (await session.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))).scalar()
+    assert unpublished == 0
+
+
+async def _has(database: Database, seq: int) -> bool:
+    return seq in await effect_seqs(database)
+
+
+async def test_records_on_the_topic_are_cloudevents_keyed_by_aggregate(
+    infra: Infrastructure, database: Database, probe: ProbeStream
+) -> None:
+    async with running(_relay(infra, database).run()):
+        async with database.transaction() as session:
+            written = await probe.outbox.add(session, probe.event(7, "hola"), aggregate_id="PE")
+        reader = AIOKafkaConsumer(
+            probe.stream.topic, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest", group_id=None
+        )
+        await reader.start()
+        try:
+            record = await reader.getone()
+        finally:
+            await reader.stop()
+
+    event = from_binary_event(KafkaMessage(headers=dict(record.headers), key=record.key, value=record.value))
+    assert record.key == b"PE"
+    assert event.get_id() == written.id
+    assert event.get_type() == probe.recorded.event_type
+    assert event.get_source() == probe.stream.source
+    assert event.get_subject() == "PE"
+    assert event.get_data() == {"seq": 7, "note": "hola"}
+    assert event.get_extension("traceparent") is None  # written outside any request
+
+
+async def test_events_of_one_aggregate_keep_their_order(
+    infra: Infrastructure, database: Database, probe: ProbeStream
+) -> None:
+    relay, consumer = _relay(infra, database), _consumer(infra, database, probe)
+    async with running(relay.run(), consumer.run()):
+        for batch in range(5):
+            async with database.transaction() as session:
+                for i in range(40):
+                    await probe.outbox.add(session, probe.event(batch * 40 + i), aggregate_id="one-aggregate")
+        await wait_until(lambda: _count_is(database, 200), what="200 effects")
+    assert await effect_seqs(database) == list(range(200))
+
+
+async def _count_is(database: Database, n: int) -> bool:
+    return len(await effect_seqs(database)) >= n
+
+
+async def test_only_one_relay_is_active_per_database(infra: Infrastructure, database: Database, probe: ProbeStream) -> None:
+    first, second = _relay(infra, database), _relay(infra, database)
+    async with running(first.run()):
+        await wait_until(lambda: _flag(first), what="first relay to lead")
+        async with running(second.run()):
+            async with database.transaction() as session:
+                await probe.outbox.add(session, probe.event(1), aggregate_id="a")
+            await wait_until(lambda: _published(first, 1), what="the leader to publish")
+            assert not second.is_leader
+            assert second.stats.published == 0
+
+
+async def _flag(relay: OutboxRelay) -> bool:
+    return relay.is_leader
+
+
+async def _published(relay: OutboxRelay, n: int) -> bool:
+    return relay.stats.published >= n
