@@ -251,8 +251,10 @@ class PostgresCluster:
                 self._as_owner(
                     [
                         str(bin_dir / "initdb"),
-                        "-D", str(self.data_dir),
-                        "-U", self.user,
+                        "-D",
+                        str(self.data_dir),
+                        "-U",
+                        self.user,
                         f"--pwfile={pwfile}",
                         "--auth-host=scram-sha-256",
                         "--auth-local=peer",
@@ -283,6 +285,7 @@ class PostgresCluster:
             return False
         result = subprocess.run(
             self._as_owner([str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), "status"]),
+            check=False,
             capture_output=True,
             text=True,
         )
@@ -304,9 +307,13 @@ class PostgresCluster:
                 self._as_owner(
                     [
                         str(bin_dir / "pg_ctl"),
-                        "-D", str(self.data_dir),
-                        "-l", str(self.log_file),
-                        "-w", "-t", "60",
+                        "-D",
+                        str(self.data_dir),
+                        "-l",
+                        str(self.log_file),
+                        "-w",
+                        "-t",
+                        "60",
                         "start",
                     ]
                 )
@@ -327,14 +334,38 @@ class PostgresCluster:
         assert bin_dir is not None
         _run(
             self._as_owner(
-                [str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(self.log_file), "-m", "fast", "-w", "restart"]
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "restart",
+                ]
             )
         )
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         env = {**os.environ, "PGPASSWORD": self.password}
         result = _run(
-            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                self.user,
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-tAc",
+                sql,
+            ],
             env=env,
         )
         return result.stdout.strip()
@@ -342,7 +373,8 @@ class PostgresCluster:
     def ensure_database(self, name: str) -> None:
         if not name.replace("_", "").isalnum():
             raise LaunchError(f"unsafe database name {name!r}")
-        if self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
+        # The name was checked above: letters, digits and underscores only.
+        if self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":  # noqa: S608
             _log(f"creating database {name}")
             self.psql(f'CREATE DATABASE "{name}"')
 
@@ -402,7 +434,11 @@ class KafkaBroker:
         try:
             _run(
                 [
-                    "mvn", "-q", "-B", "-f", str(KAFKA_POM),
+                    "mvn",
+                    "-q",
+                    "-B",
+                    "-f",
+                    str(KAFKA_POM),
                     "dependency:copy-dependencies",
                     f"-DoutputDirectory={staging}",
                     "-DincludeScope=runtime",
@@ -470,7 +506,17 @@ class KafkaBroker:
             return
         _log(f"formatting Kafka storage in {self.data_dir}")
         try:
-            _run(self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", _kafka_cluster_id(), "-c", str(self.config_file)))
+            _run(
+                self._java(
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "--standalone",
+                    "-t",
+                    _kafka_cluster_id(),
+                    "-c",
+                    str(self.config_file),
+                )
+            )
         except subprocess.CalledProcessError as exc:
             raise LaunchError(f"Kafka storage format failed:\n{exc.stdout}\n{exc.stderr}") from exc
 
@@ -579,7 +625,9 @@ class ServiceProcess:
             f"{prefix}PORT": str(self.port),
         }
         for other in SERVICES:
-            env.setdefault(f"SIRBI_{other.upper()}_URL", f"http://127.0.0.1:{self.profile.service_ports[other]}")
+            env.setdefault(
+                f"SIRBI_{other.upper()}_URL", f"http://127.0.0.1:{self.profile.service_ports[other]}"
+            )
         return env
 
     def pid(self) -> int | None:
@@ -713,10 +761,7 @@ def status(profile: Profile) -> int:
         service = ServiceProcess(name, profile, postgres, python)
         if not service.exists():
             continue
-        if service.pid() is None:
-            state = "down"
-        else:
-            state = "ready" if service.ready() else "not ready"
+        state = "down" if service.pid() is None else "ready" if service.ready() else "not ready"
         rows.append((name, state, service.base_url))
     for name, state, where in rows:
         print(f"  {name:<12} {state:<10} {where}")

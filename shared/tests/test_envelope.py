@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
 from sirbi_shared.events import CloudEvent, EnvelopeError, EventPayload, EventStream, UnknownEventType
 
 
-def _stream() -> tuple[EventStream, type[EventPayload]]:
+def _stream() -> tuple[EventStream, Any]:
     stream = EventStream("members")
 
     @stream.event("memberstate", "admitted")
@@ -30,13 +32,19 @@ def test_type_names_and_topics_follow_the_convention() -> None:
 
 def test_binary_mode_round_trip_is_a_valid_cloudevent_for_the_sdk() -> None:
     stream, admitted = _stream()
-    event = stream.new_event(admitted(code="PE"), aggregate_id="PE", extensions={"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"})
+    event = stream.new_event(
+        admitted(code="PE"),
+        aggregate_id="PE",
+        extensions={"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"},
+    )
 
     headers = event.kafka_headers()
     parsed = CloudEvent.from_kafka(headers, event.kafka_value(), event.kafka_key())
     assert parsed == event
 
-    sdk_event = from_binary_event(KafkaMessage(headers=dict(headers), key=event.kafka_key(), value=event.kafka_value()))
+    sdk_event = from_binary_event(
+        KafkaMessage(headers=dict(headers), key=event.kafka_key(), value=event.kafka_value())
+    )
     assert sdk_event.get_id() == event.id
     assert sdk_event.get_type() == "org.sirbi.members.memberstate.admitted.v1"
     assert sdk_event.get_source() == "/sirbi/members"
@@ -51,18 +59,42 @@ def test_binary_mode_round_trip_is_a_valid_cloudevent_for_the_sdk() -> None:
     [
         ([], b"{}", "missing ce_id"),
         ([("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"1.0")], b"{}", "missing ce_type"),
-        ([("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"1.0"), ("ce_type", b"t")], b"{nope", "not JSON"),
-        ([("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"1.0"), ("ce_type", b"t")], b"[1]", "JSON object"),
-        ([("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"0.3"), ("ce_type", b"t")], b"{}", "specversion"),
-        ([("ce_id", b"\xff"), ("ce_source", b"/x"), ("ce_specversion", b"1.0"), ("ce_type", b"t")], b"{}", "UTF-8"),
         (
-            [("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"1.0"), ("ce_type", b"t"), ("content-type", b"text/xml")],
+            [("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"1.0"), ("ce_type", b"t")],
+            b"{nope",
+            "not JSON",
+        ),
+        (
+            [("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"1.0"), ("ce_type", b"t")],
+            b"[1]",
+            "JSON object",
+        ),
+        (
+            [("ce_id", b"1"), ("ce_source", b"/x"), ("ce_specversion", b"0.3"), ("ce_type", b"t")],
+            b"{}",
+            "specversion",
+        ),
+        (
+            [("ce_id", b"\xff"), ("ce_source", b"/x"), ("ce_specversion", b"1.0"), ("ce_type", b"t")],
+            b"{}",
+            "UTF-8",
+        ),
+        (
+            [
+                ("ce_id", b"1"),
+                ("ce_source", b"/x"),
+                ("ce_specversion", b"1.0"),
+                ("ce_type", b"t"),
+                ("content-type", b"text/xml"),
+            ],
             b"{}",
             "content type",
         ),
     ],
 )
-def test_malformed_records_are_envelope_errors(headers: list[tuple[str, bytes]], value: bytes, reason: str) -> None:
+def test_malformed_records_are_envelope_errors(
+    headers: list[tuple[str, bytes]], value: bytes, reason: str
+) -> None:
     with pytest.raises(EnvelopeError, match=reason):
         CloudEvent.from_kafka(headers, value)
 

@@ -39,9 +39,7 @@ async def test_a_committed_event_reaches_the_consumer_once_and_a_rolled_back_one
         async with database.transaction() as session:
             await probe.outbox.add(session, probe.event(1), aggregate_id="agg")
         with pytest.raises(RuntimeError):
-            async with database.transaction() as session:
-                await probe.outbox.add(session, probe.event(2), aggregate_id="agg")
-                raise RuntimeError("the use case failed after writing its event")
+            await _write_then_fail(database, probe)
         # Same aggregate, so same partition: once 3 has its effect, 1 (and 2, had it existed) had theirs.
         async with database.transaction() as session:
             await probe.outbox.add(session, probe.event(3), aggregate_id="agg")
@@ -50,8 +48,16 @@ async def test_a_committed_event_reaches_the_consumer_once_and_a_rolled_back_one
     assert await effect_seqs(database) == [1, 3]
     assert consumer.stats.processed == 2
     async with database.transaction() as session:
-        unpublished = (await session.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))).scalar()
+        unpublished = (
+            await session.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+        ).scalar()
     assert unpublished == 0
+
+
+async def _write_then_fail(database: Database, probe: ProbeStream) -> None:
+    async with database.transaction() as session:
+        await probe.outbox.add(session, probe.event(2), aggregate_id="agg")
+        raise RuntimeError("the use case failed after writing its event")
 
 
 async def _has(database: Database, seq: int) -> bool:
@@ -65,7 +71,10 @@ async def test_records_on_the_topic_are_cloudevents_keyed_by_aggregate(
         async with database.transaction() as session:
             written = await probe.outbox.add(session, probe.event(7, "hola"), aggregate_id="PE")
         reader = AIOKafkaConsumer(
-            probe.stream.topic, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest", group_id=None
+            probe.stream.topic,
+            bootstrap_servers=infra.kafka_bootstrap,
+            auto_offset_reset="earliest",
+            group_id=None,
         )
         await reader.start()
         try:
@@ -100,7 +109,9 @@ async def _count_is(database: Database, n: int) -> bool:
     return len(await effect_seqs(database)) >= n
 
 
-async def test_only_one_relay_is_active_per_database(infra: Infrastructure, database: Database, probe: ProbeStream) -> None:
+async def test_only_one_relay_is_active_per_database(
+    infra: Infrastructure, database: Database, probe: ProbeStream
+) -> None:
     first, second = _relay(infra, database), _relay(infra, database)
     async with running(first.run()):
         await wait_until(lambda: _flag(first), what="first relay to lead")

@@ -94,8 +94,9 @@ class ContainerInfrastructure(Infrastructure):
     password = "sirbi-test"
 
     def __init__(self) -> None:
-        from testcontainers.core.container import DockerContainer
-        from testcontainers.core.waiting_utils import wait_for_logs
+        # Imported only when a Docker engine is there: the docker client library is not needed otherwise.
+        from testcontainers.core.container import DockerContainer  # noqa: PLC0415
+        from testcontainers.core.waiting_utils import wait_for_logs  # noqa: PLC0415
 
         self._wait_for_logs = wait_for_logs
         kafka_port, self.pg_port = _free_port(), _free_port()
@@ -106,8 +107,13 @@ class ContainerInfrastructure(Infrastructure):
             .with_env("KAFKA_NODE_ID", "1")
             .with_env("KAFKA_PROCESS_ROLES", "broker,controller")
             .with_env("KAFKA_LISTENERS", "PLAINTEXT://:9092,BROKER://:19092,CONTROLLER://:9093")
-            .with_env("KAFKA_ADVERTISED_LISTENERS", f"PLAINTEXT://127.0.0.1:{kafka_port},BROKER://localhost:19092")
-            .with_env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT")
+            .with_env(
+                "KAFKA_ADVERTISED_LISTENERS", f"PLAINTEXT://127.0.0.1:{kafka_port},BROKER://localhost:19092"
+            )
+            .with_env(
+                "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+                "PLAINTEXT:PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            )
             .with_env("KAFKA_INTER_BROKER_LISTENER_NAME", "BROKER")
             .with_env("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
             .with_env("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093")
@@ -145,7 +151,9 @@ class ContainerInfrastructure(Infrastructure):
         return f"postgresql+asyncpg://sirbi:{self.password}@127.0.0.1:{self.pg_port}/{database}"
 
     def _psql(self, sql: str) -> None:
-        code, output = self.postgres.exec(["psql", "-U", "sirbi", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        code, output = self.postgres.exec(
+            ["psql", "-U", "sirbi", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        )
         if code != 0:
             raise RuntimeError(output.decode())
 
@@ -177,7 +185,9 @@ class ContainerInfrastructure(Infrastructure):
 def docker_engine_reachable() -> bool:
     if not shutil.which("docker"):
         return False
-    result = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, timeout=20)
+    result = subprocess.run(
+        ["docker", "info", "--format", "{{.ServerVersion}}"], check=False, capture_output=True, timeout=20
+    )
     return result.returncode == 0 and bool(result.stdout.strip())
 
 

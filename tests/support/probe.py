@@ -48,7 +48,8 @@ def new_probe_stream(partitions: int = 3) -> ProbeStream:
 async def record_effect(event: CloudEvent, session: AsyncSession) -> None:
     """The effect the tests count: one `effects` row per application of an event."""
     await session.execute(
-        text("INSERT INTO effects (event_id, seq) VALUES (:id, :seq)"), {"id": event.id, "seq": event.data["seq"]}
+        text("INSERT INTO effects (event_id, seq) VALUES (:id, :seq)"),
+        {"id": event.id, "seq": event.data["seq"]},
     )
 
 

@@ -70,7 +70,9 @@ def get_database(request: Request) -> Database:
     return database
 
 
-async def _request_session(database: Annotated[Database, Depends(get_database)]) -> AsyncIterator[AsyncSession]:
+async def _request_session(
+    database: Annotated[Database, Depends(get_database)],
+) -> AsyncIterator[AsyncSession]:
     async with database.transaction() as session:
         yield session
 

@@ -68,7 +68,9 @@ async def _declare_topics(settings: ServiceSettings, stream: EventStream) -> Non
     while True:
         try:
             await ensure_topics(
-                settings.kafka_bootstrap_servers, stream.topics(), replication_factor=settings.kafka_replication_factor
+                settings.kafka_bootstrap_servers,
+                stream.topics(),
+                replication_factor=settings.kafka_replication_factor,
             )
             return
         except Exception as exc:
@@ -120,7 +122,9 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.token_verifier = (
-        TokenVerifier.from_file(settings.jwt_public_key_file, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+        TokenVerifier.from_file(
+            settings.jwt_public_key_file, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        )
         if settings.jwt_public_key_file and settings.jwt_public_key_file.exists()
         else None
     )
@@ -137,7 +141,9 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     return app
 
 
-def service_main(definition_factory: Callable[[], ServiceDefinition], argv: Sequence[str] | None = None) -> int:
+def service_main(
+    definition_factory: Callable[[], ServiceDefinition], argv: Sequence[str] | None = None
+) -> int:
     """The `python -m sirbi_<service>` command line: `serve` (default) or `migrate`."""
     parser = argparse.ArgumentParser()
     parser.add_argument("command", nargs="?", choices=["serve", "migrate"], default="serve")

@@ -1,1 +1,1 @@
-"""SIRBI agreements service: cooperation agreements (convenios) between member states, national networks and partners."""
+"""SIRBI agreements service: cooperation agreements (convenios) and their lifecycle."""

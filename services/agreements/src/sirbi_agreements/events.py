@@ -1,4 +1,4 @@
-"""The agreements event stream (topic `sirbi.agreements.v1`): every event this service publishes is registered here."""
+"""The agreements event stream (topic `sirbi.agreements.v1`): every event it publishes is registered here."""
 
 from __future__ import annotations
 

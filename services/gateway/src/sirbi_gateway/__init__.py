@@ -1,1 +1,1 @@
-"""SIRBI gateway service: the one public entrance: sign-in, routing, composed views and event delivery."""
+"""SIRBI gateway service: the public entrance: sign-in, routing, views, event delivery."""

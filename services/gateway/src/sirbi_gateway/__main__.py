@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from sirbi_shared.service import service_main
 from sirbi_gateway.app import definition
+from sirbi_shared.service import service_main
 
 
 def main() -> int:

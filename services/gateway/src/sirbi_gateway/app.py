@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from sirbi_shared.service import ServiceDefinition, create_service_app
 from sirbi_gateway.settings import Settings
+from sirbi_shared.service import ServiceDefinition, create_service_app
 
 
 def definition(settings: Settings | None = None) -> ServiceDefinition:

@@ -1,1 +1,1 @@
-"""SIRBI members service: member states, national library networks, representatives and the library directory."""
+"""SIRBI members service: member states, national networks, representatives, library directory."""

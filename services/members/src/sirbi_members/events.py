@@ -1,4 +1,4 @@
-"""The members event stream (topic `sirbi.members.v1`): every event this service publishes is registered here."""
+"""The members event stream (topic `sirbi.members.v1`): every event it publishes is registered here."""
 
 from __future__ import annotations
 

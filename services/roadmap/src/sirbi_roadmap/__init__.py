@@ -1,1 +1,1 @@
-"""SIRBI roadmap service: the regional cooperation roadmap, its working groups and their actions."""
+"""SIRBI roadmap service: the regional roadmap, working groups and their actions."""

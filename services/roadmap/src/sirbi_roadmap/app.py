@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from sirbi_shared.service import ServiceDefinition, create_service_app
 from sirbi_roadmap.events import stream
 from sirbi_roadmap.settings import Settings
+from sirbi_shared.service import ServiceDefinition, create_service_app
 
 
 def definition(settings: Settings | None = None) -> ServiceDefinition:

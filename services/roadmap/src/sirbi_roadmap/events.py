@@ -1,4 +1,4 @@
-"""The roadmap event stream (topic `sirbi.roadmap.v1`): every event this service publishes is registered here."""
+"""The roadmap event stream (topic `sirbi.roadmap.v1`): every event it publishes is registered here."""
 
 from __future__ import annotations
 

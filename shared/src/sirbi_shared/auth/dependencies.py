@@ -32,7 +32,9 @@ async def optional_principal(
     try:
         return _verifier(request).verify(credentials.credentials)
     except InvalidToken as exc:
-        raise ProblemError(401, "invalid_token", f"The access token was rejected: {exc}", headers=_CHALLENGE) from exc
+        raise ProblemError(
+            401, "invalid_token", f"The access token was rejected: {exc}", headers=_CHALLENGE
+        ) from exc
 
 
 async def current_principal(
@@ -53,7 +55,10 @@ def require_roles(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Pri
     async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.has_role(*roles):
             raise ProblemError(
-                403, "forbidden", f"This needs one of the roles: {', '.join(sorted(roles))}.", required_roles=sorted(roles)
+                403,
+                "forbidden",
+                f"This needs one of the roles: {', '.join(sorted(roles))}.",
+                required_roles=sorted(roles),
             )
         return principal
 

@@ -47,7 +47,9 @@ def write_key_pair(folder: Path) -> None:
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: bytes, *, issuer: str = "sirbi-gateway", audience: str = "sirbi") -> None:
+    def __init__(
+        self, public_key_pem: bytes, *, issuer: str = "sirbi-gateway", audience: str = "sirbi"
+    ) -> None:
         self._key = serialization.load_pem_public_key(public_key_pem)
         self.issuer = issuer
         self.audience = audience

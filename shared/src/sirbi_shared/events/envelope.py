@@ -48,10 +48,10 @@ class CloudEvent(BaseModel):
     id: str = Field(default_factory=new_event_id, min_length=1)
     source: str = Field(min_length=1)
     type: str = Field(min_length=1)
-    specversion: Literal["1.0"] = SPEC_VERSION
+    specversion: Literal["1.0"] = "1.0"
     subject: str | None = None
     time: datetime = Field(default_factory=lambda: datetime.now(UTC))
-    datacontenttype: Literal["application/json"] = CONTENT_TYPE
+    datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
     extensions: dict[str, str] = Field(default_factory=dict)

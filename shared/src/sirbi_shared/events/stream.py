@@ -26,7 +26,9 @@ from sirbi_shared.events.envelope import CloudEvent
 from sirbi_shared.events.topics import TopicSpec
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TYPE = re.compile(r"^org\.sirbi\.(?P<service>[a-z_]+)\.(?P<aggregate>[a-z_]+)\.(?P<verb>[a-z_]+)\.v(?P<v>\d+)$")
+_TYPE = re.compile(
+    r"^org\.sirbi\.(?P<service>[a-z_]+)\.(?P<aggregate>[a-z_]+)\.(?P<verb>[a-z_]+)\.v(?P<v>\d+)$"
+)
 
 
 class EventPayload(BaseModel):

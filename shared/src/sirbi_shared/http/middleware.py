@@ -9,7 +9,11 @@ from sirbi_shared.tracing import continue_or_start, set_traceparent
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over `max_bytes` with 413 problem+json, whether or not Content-Length is sent."""
+    """Refuse bodies over `max_bytes` with 413 problem+json, whether or not Content-Length is sent.
+
+    FastAPI's own `max_body_size` answers 413 in text/plain from outside our exception handlers;
+    every error of ours is problem+json, so the limit lives here.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -27,32 +31,31 @@ class BodyLimitMiddleware:
                 await too_large(scope, receive, send)
                 return
         received = 0
+        refused = False
         response_started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
+                if received > self.max_bytes and not refused:
+                    refused = True
+                    if not response_started:
+                        await too_large(scope, receive, send)
+                    # The app sees the client go away and stops reading; its reply is dropped below.
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal response_started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not response_started:
-                await too_large(scope, receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
+        await self.app(scope, limited_receive, guarded_send)
 
 
 class TraceContextMiddleware:

@@ -71,6 +71,7 @@ def problem_response(
 
 
 _STATUS_CODES = {
+    400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
@@ -82,7 +83,13 @@ _STATUS_CODES = {
 async def _problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
     return problem_response(
-        exc.status, exc.code, exc.detail, title=exc.title, headers=exc.headers, instance=request.url.path, **exc.extra
+        exc.status,
+        exc.code,
+        exc.detail,
+        title=exc.title,
+        headers=exc.headers,
+        instance=request.url.path,
+        **exc.extra,
     )
 
 
@@ -94,7 +101,11 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     ]
     if any(e["type"] == "json_invalid" for e in errors):
         return problem_response(
-            400, "malformed_json", "The request body is not valid JSON.", instance=request.url.path, errors=errors
+            400,
+            "malformed_json",
+            "The request body is not valid JSON.",
+            instance=request.url.path,
+            errors=errors,
         )
     return problem_response(
         422, "validation_failed", "The request has invalid fields.", instance=request.url.path, errors=errors
@@ -104,7 +115,11 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, f"http_{exc.status_code}")
-    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else None
+    detail = (
+        exc.detail
+        if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase
+        else None
+    )
     return problem_response(
         exc.status_code, code, detail, headers=getattr(exc, "headers", None), instance=request.url.path
     )
@@ -112,8 +127,13 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
+    # This answer comes from outside every middleware, so the request id header is set here.
+    request_id = correlation_id.get()
     return problem_response(
-        500, "internal_error", "Something went wrong on our side; the request id helps us find it."
+        500,
+        "internal_error",
+        "Something went wrong on our side; the request id helps us find it.",
+        headers={"X-Request-ID": request_id} if request_id else None,
     )
 
 

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListen
 from aiokafka.errors import CommitFailedError, KafkaError
 from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
-from sqlalchemy import literal_column
+from sqlalchemy import Result, literal_column
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,8 +38,12 @@ from sirbi_shared.outbox.tables import inbox_table
 log = logging.getLogger(__name__)
 
 EVENTS = Counter("sirbi_consumer_events_total", "Events seen by consumers", ["consumer", "outcome"])
-RETRIES = Counter("sirbi_consumer_retries_total", "Handler attempts that failed and were retried", ["consumer"])
-DEAD_LETTERS = Counter("sirbi_consumer_dead_letters_total", "Events sent to a dead-letter topic", ["consumer", "topic"])
+RETRIES = Counter(
+    "sirbi_consumer_retries_total", "Handler attempts that failed and were retried", ["consumer"]
+)
+DEAD_LETTERS = Counter(
+    "sirbi_consumer_dead_letters_total", "Events sent to a dead-letter topic", ["consumer", "topic"]
+)
 LAG = Gauge("sirbi_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"])
 
 Handler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
@@ -254,22 +258,29 @@ class EventConsumer:
                     return
                 self.stats.retries += 1
                 RETRIES.labels(self.name).inc()
-                delay = Backoff(self.retry_backoff.initial, self.retry_backoff.maximum, attempts - 1).next_delay()
+                delay = Backoff(
+                    self.retry_backoff.initial, self.retry_backoff.maximum, attempts - 1
+                ).next_delay()
                 log.info(
                     "handler failed; retrying",
-                    extra={"consumer": self.name, "event_id": event.id, "attempt": attempts, "error": repr(exc)},
+                    extra={
+                        "consumer": self.name,
+                        "event_id": event.id,
+                        "attempt": attempts,
+                        "error": repr(exc),
+                    },
                 )
                 await asyncio.sleep(delay)
 
     async def _claim(self, session: AsyncSession, event: CloudEvent) -> bool:
         """Insert the inbox row; False if this consumer already applied the event."""
-        statement = (
+        result: Result[Any] = await session.execute(
             insert(inbox_table)
             .values(consumer=self.name, source=event.source, event_id=event.id, event_type=event.type)
             .on_conflict_do_nothing()
             .returning(literal_column("1"))
         )
-        return (await session.execute(statement)).first() is not None
+        return result.first() is not None
 
     async def _dead_letter(self, record: Any, error: BaseException, attempts: int) -> None:
         topic = record.topic + DLQ_SUFFIX
@@ -294,7 +305,9 @@ class EventConsumer:
                 await (await producer.send(topic, value=record.value, key=record.key, headers=headers))
                 break
             except KafkaError as exc:
-                log.warning("dead-letter publish failed; retrying", extra={"topic": topic, "error": repr(exc)})
+                log.warning(
+                    "dead-letter publish failed; retrying", extra={"topic": topic, "error": repr(exc)}
+                )
                 await asyncio.sleep(backoff.next_delay())
         self.stats.dead_lettered += 1
         DEAD_LETTERS.labels(self.name, record.topic).inc()

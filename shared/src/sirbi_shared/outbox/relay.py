@@ -12,6 +12,7 @@ fails part-way is sent again); consumers deduplicate with their inbox.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -162,10 +163,8 @@ class OutboxRelay:
         self._wake.set()
 
     async def _wait_for_work(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=self.idle_wakeup)
-        except TimeoutError:
-            pass
         # Cleared before draining: a commit that lands during the drain wakes us again.
         self._wake.clear()
 

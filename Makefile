@@ -1,0 +1,61 @@
+# The front door. `make up` starts the whole platform; `make test` is what CI runs (with lint).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+TOOLS      := .run/tools
+UV         := $(TOOLS)/bin/uv
+LAUNCHER   := .venv/bin/python deploy/local/launcher.py
+STREAMS    := sirbi_members.events:stream sirbi_agreements.events:stream sirbi_roadmap.events:stream
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help up down status test lint format bench docs kcat
+
+help:
+	@echo "make up      start Kafka, PostgreSQL and every service (installs what is missing)"
+	@echo "make down    stop everything (data is kept in .run/dev)"
+	@echo "make status  what is running"
+	@echo "make test    the test suite against real Kafka and PostgreSQL (own ports and data)"
+	@echo "make lint    ruff and mypy (strict)"
+	@echo "make bench   relay throughput and event propagation latency"
+	@echo "make docs    regenerate docs/events/asyncapi.json from the event models"
+
+# A pinned uv of our own, so a fresh machine needs only Python 3.11.
+$(UV):
+	@python3 -m venv $(TOOLS) 2>/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv && python3 -m venv $(TOOLS); }
+	@$(TOOLS)/bin/pip install -q "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	@$(UV) sync --frozen --quiet
+	@touch $@
+
+up: .venv/.synced
+	@$(LAUNCHER) up
+
+down:
+	@if [ -x .venv/bin/python ]; then $(LAUNCHER) down; else python3 deploy/local/launcher.py down; fi
+
+status:
+	@$(LAUNCHER) status
+
+# kcat is the outside client the tests use to read our events (Debian's package).
+kcat:
+	@command -v kcat >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q kcat; }
+
+test: .venv/.synced kcat
+	@.venv/bin/pytest
+
+lint: .venv/.synced
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@.venv/bin/mypy
+
+format: .venv/.synced
+	@.venv/bin/ruff format .
+	@.venv/bin/ruff check --fix .
+
+bench: .venv/.synced
+	@.venv/bin/python bench/events.py
+
+docs: .venv/.synced
+	@.venv/bin/python -m sirbi_shared.events.asyncapi docs/events/asyncapi.json $(STREAMS)
