@@ -23,6 +23,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from aiokafka.partitioner import DefaultPartitioner
 from prometheus_client import Counter, Gauge, Histogram
 
 from sirbi_shared.backoff import Backoff
@@ -92,6 +93,7 @@ class OutboxRelay:
         self.is_leader = False
         self._wake = asyncio.Event()
         self._last_housekeeping = 0.0
+        self._partitioner = DefaultPartitioner()
 
     def _default_producer(self) -> AIOKafkaProducer:
         return AIOKafkaProducer(
@@ -127,7 +129,17 @@ class OutboxRelay:
                 await asyncio.sleep(delay)
 
     async def _run_connected(self, backoff: Backoff) -> None:
-        connection: asyncpg.Connection = await asyncpg.connect(self.dsn, timeout=10)
+        connection: asyncpg.Connection = await asyncpg.connect(
+            self.dsn,
+            timeout=10,
+            server_settings={
+                "application_name": f"sirbi-{self.service}-outbox-relay",
+                # After a bulk write the statistics lag behind, and the planner would bitmap-scan
+                # and sort every waiting row for each batch; walking the index in id order and
+                # stopping at the batch size is right whatever the backlog.
+                "enable_bitmapscan": "off",
+            },
+        )
         try:
             await self._become_leader(connection)
             await connection.add_listener(OUTBOX_CHANNEL, self._on_notify)
@@ -180,18 +192,7 @@ class OutboxRelay:
             rows = await connection.fetch(_CLAIM, self.batch_size)
             if not rows:
                 return 0
-            deliveries: list[Awaitable[Any]] = []
-            for row in rows:
-                headers = [(name, value.encode()) for name, value in json.loads(row["headers"]).items()]
-                key = row["partition_key"]
-                deliveries.append(
-                    await producer.send(
-                        row["topic"],
-                        value=row["data"].encode(),
-                        key=key.encode() if key is not None else None,
-                        headers=headers,
-                    )
-                )
+            deliveries = await self._send(producer, rows)
             await asyncio.wait_for(asyncio.gather(*deliveries), timeout=60)
             await connection.execute(_MARK, [row["id"] for row in rows])
         now = datetime.now(UTC)
@@ -202,6 +203,38 @@ class OutboxRelay:
         self.stats.published += len(rows)
         self.stats.batches += 1
         return len(rows)
+
+    async def _send(self, producer: AIOKafkaProducer, rows: list[asyncpg.Record]) -> list[Awaitable[Any]]:
+        """Hand the rows to Kafka as one record batch per partition, keeping their order.
+
+        Building batches ourselves costs a fraction of one `send()` per record. Partitions are
+        chosen by Kafka's default partitioner (murmur2 of the key), as any other client would.
+        """
+        by_partition: dict[tuple[str, int], list[tuple[bytes | None, asyncpg.Record]]] = {}
+        partitions: dict[str, list[int]] = {}
+        for row in rows:
+            topic = row["topic"]
+            if topic not in partitions:
+                partitions[topic] = sorted(await producer.partitions_for(topic))
+            key = row["partition_key"].encode() if row["partition_key"] is not None else None
+            partition = self._partitioner(key, partitions[topic], partitions[topic])
+            by_partition.setdefault((topic, partition), []).append((key, row))
+        deliveries: list[Awaitable[Any]] = []
+        for (topic, partition), keyed_rows in by_partition.items():
+            batch = producer.create_batch()
+            for key, row in keyed_rows:
+                record = {
+                    "key": key,
+                    "value": row["data"].encode(),
+                    "timestamp": None,
+                    "headers": [(name, value.encode()) for name, value in json.loads(row["headers"]).items()],
+                }
+                if batch.append(**record) is None:  # full: send it and start the next one
+                    deliveries.append(await producer.send_batch(batch, topic, partition=partition))
+                    batch = producer.create_batch()
+                    batch.append(**record)
+            deliveries.append(await producer.send_batch(batch, topic, partition=partition))
+        return deliveries
 
     async def _housekeeping(self, connection: asyncpg.Connection) -> None:
         """At most once a second: the backlog gauge; hourly: forget rows published long ago."""
