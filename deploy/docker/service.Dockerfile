@@ -1,8 +1,8 @@
 # Image of one SIRBI service (members, agreements, roadmap or gateway).
 #
-# This is the shared template: docker-compose.yml builds every service from it with build args.
-# Each services/<name>/Dockerfile is a copy of this file with SERVICE and PORT given defaults; keep
-# them identical apart from the header and those two defaults.
+# One file for every service, so the four images cannot drift apart: each services/<name>/Dockerfile
+# is a link to this file, and the build args SERVICE and PORT say which service to build
+# (docker-compose.yml passes them).
 #
 # Build from the repository root (the uv workspace and its lock must be in the context):
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=members --build-arg PORT=8001 \

@@ -279,74 +279,39 @@ class PostgresCluster:
         with (self.data_dir / "postgresql.auto.conf").open("a") as conf:
             conf.write("\n".join(settings) + "\n")
 
-    def is_running(self) -> bool:
+    def _pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         bin_dir = self.bin_dir()
-        if not bin_dir or not self._initialised():
+        if bin_dir is None:
+            raise LaunchError("PostgreSQL is not installed")
+        command = self._as_owner([str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), *args])
+        return subprocess.run(command, check=check, capture_output=True, text=True)
+
+    def is_running(self) -> bool:
+        if self.bin_dir() is None or not self._initialised():
             return False
-        result = subprocess.run(
-            self._as_owner([str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), "status"]),
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        return result.returncode == 0
+        return self._pg_ctl("status", check=False).returncode == 0
 
     def start(self) -> None:
         self.init()
         if self.is_running():
             return
-        bin_dir = self.bin_dir()
-        assert bin_dir is not None
         _log(f"starting PostgreSQL on 127.0.0.1:{self.port}")
         if os.geteuid() == 0:
             owner = pwd.getpwnam(self.os_user)
             self.log_file.touch()
             os.chown(self.log_file, owner.pw_uid, owner.pw_gid)
         try:
-            _run(
-                self._as_owner(
-                    [
-                        str(bin_dir / "pg_ctl"),
-                        "-D",
-                        str(self.data_dir),
-                        "-l",
-                        str(self.log_file),
-                        "-w",
-                        "-t",
-                        "60",
-                        "start",
-                    ]
-                )
-            )
+            self._pg_ctl("-l", str(self.log_file), "-w", "-t", "60", "start")
         except subprocess.CalledProcessError as exc:
             raise LaunchError(f"PostgreSQL did not start; see {self.log_file}\n{exc.stderr}") from exc
 
     def stop(self) -> None:
-        if not self.is_running():
-            return
-        bin_dir = self.bin_dir()
-        assert bin_dir is not None
-        _log("stopping PostgreSQL")
-        _run(self._as_owner([str(bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "-w", "stop"]))
+        if self.is_running():
+            _log("stopping PostgreSQL")
+            self._pg_ctl("-m", "fast", "-w", "stop")
 
     def restart(self) -> None:
-        bin_dir = self.bin_dir()
-        assert bin_dir is not None
-        _run(
-            self._as_owner(
-                [
-                    str(bin_dir / "pg_ctl"),
-                    "-D",
-                    str(self.data_dir),
-                    "-l",
-                    str(self.log_file),
-                    "-m",
-                    "fast",
-                    "-w",
-                    "restart",
-                ]
-            )
-        )
+        self._pg_ctl("-l", str(self.log_file), "-m", "fast", "-w", "restart")
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         env = {**os.environ, "PGPASSWORD": self.password}
@@ -633,11 +598,15 @@ class ServiceProcess:
     def pid(self) -> int | None:
         return _read_pid(self.pid_file)
 
-    def migrate(self) -> None:
-        try:
-            _run([self.python, "-m", f"sirbi_{self.name}", "migrate"], env=self.environment(), cwd=REPO_ROOT)
-        except subprocess.CalledProcessError as exc:
-            raise LaunchError(f"{self.name}: migrations failed:\n{exc.stdout}\n{exc.stderr}") from exc
+    def start_migration(self) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [self.python, "-m", f"sirbi_{self.name}", "migrate"],
+            env=self.environment(),
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
     def start(self) -> None:
         if self.pid() is not None:
@@ -721,7 +690,12 @@ def up(profile: Profile) -> None:
     services = [s for s in services if s.exists()]
     for service in services:
         postgres.ensure_database(service.database)
-        service.migrate()
+    # Each service migrates its own database; they are independent, so they run side by side.
+    migrations = [(service, service.start_migration()) for service in services]
+    for service, process in migrations:
+        output, _ = process.communicate()
+        if process.returncode != 0:
+            raise LaunchError(f"{service.name}: migrations failed:\n{output}")
     for service in services:
         service.start()
     for service in services:

@@ -102,7 +102,7 @@ class ContainerInfrastructure(Infrastructure):
         kafka_port, self.pg_port = _free_port(), _free_port()
         self.kafka_bootstrap = f"127.0.0.1:{kafka_port}"
         self.kafka: Any = (
-            DockerContainer("apache/kafka:4.1.1")
+            DockerContainer("apache/kafka:4.3.1")
             .with_bind_ports(9092, kafka_port)
             .with_env("KAFKA_NODE_ID", "1")
             .with_env("KAFKA_PROCESS_ROLES", "broker,controller")

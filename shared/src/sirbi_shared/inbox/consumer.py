@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sirbi_shared.backoff import Backoff
+from sirbi_shared.backoff import Backoff, keep_running
 from sirbi_shared.db import Database
 from sirbi_shared.events.envelope import CloudEvent, EnvelopeError
 from sirbi_shared.events.stream import EventPayload, UnknownEventType
@@ -134,19 +134,7 @@ class EventConsumer:
 
     async def run(self) -> None:
         """Consume until cancelled, reconnecting to Kafka with back-off."""
-        backoff = Backoff(initial=0.2, maximum=5.0)
-        while True:
-            try:
-                await self._run_connected(backoff)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                delay = backoff.next_delay()
-                log.warning(
-                    "consumer interrupted; retrying",
-                    extra={"consumer": self.name, "error": repr(exc), "retry_in_s": round(delay, 2)},
-                )
-                await asyncio.sleep(delay)
+        await keep_running(self._run_connected, what=f"consumer {self.name}", log=log)
 
     async def _run_connected(self, backoff: Backoff) -> None:
         await ensure_topics(

@@ -26,7 +26,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 from prometheus_client import Counter, Gauge, Histogram
 
-from sirbi_shared.backoff import Backoff
+from sirbi_shared.backoff import Backoff, keep_running
 from sirbi_shared.outbox.tables import OUTBOX_CHANNEL
 
 log = logging.getLogger(__name__)
@@ -111,22 +111,14 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Run until cancelled, reconnecting to PostgreSQL and Kafka with back-off."""
-        backoff = Backoff(initial=0.2, maximum=5.0)
-        while True:
-            try:
-                await self._run_connected(backoff)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.is_leader = False
-                self.stats.failures += 1
-                FAILURES.labels(self.service).inc()
-                delay = backoff.next_delay()
-                log.warning(
-                    "outbox relay interrupted; retrying",
-                    extra={"error": repr(exc), "retry_in_s": round(delay, 2), "service": self.service},
-                )
-                await asyncio.sleep(delay)
+        await keep_running(
+            self._run_connected, what=f"{self.service} outbox relay", log=log, on_failure=self._failed
+        )
+
+    def _failed(self, _: Exception) -> None:
+        self.is_leader = False
+        self.stats.failures += 1
+        FAILURES.labels(self.service).inc()
 
     async def _run_connected(self, backoff: Backoff) -> None:
         connection: asyncpg.Connection = await asyncpg.connect(
