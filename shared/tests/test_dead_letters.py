@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.backoff import Backoff
@@ -91,6 +92,10 @@ async def test_poison_and_failing_events_are_dead_lettered_and_the_next_is_proce
     assert failing["ce_type"] == probe.recorded.event_type  # still a CloudEvent, can be replayed
     assert consumer.stats.retries == 2
     assert consumer.stats.dead_lettered == 4
+    labels = {"consumer": consumer.name}
+    assert REGISTRY.get_sample_value("sirbi_consumer_retries_total", labels) == 2
+    assert REGISTRY.get_sample_value("sirbi_consumer_dead_letters_total", {**labels, "topic": topic}) == 4
+    assert REGISTRY.get_sample_value("sirbi_consumer_events_total", {**labels, "outcome": "processed"}) == 2
 
 
 async def _has(database: Database, seq: int) -> bool:

@@ -13,6 +13,7 @@ dead-lettered.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -327,6 +328,9 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         await self.owner._commit(done)
         for tp in revoked:
             self.owner._done.pop(tp, None)
+            # Its lag is the new owner's to report now; a stale figure here would mislead.
+            with contextlib.suppress(KeyError):
+                LAG.remove(self.owner.name, tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         return None
