@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Result, literal_column
@@ -127,10 +127,6 @@ class EventConsumer:
 
         return register
 
-    @property
-    def handled_types(self) -> Mapping[str, Handler]:
-        return self._handlers
-
     # -- lifecycle --------------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -167,9 +163,9 @@ class EventConsumer:
                 batches = await consumer.getmany(timeout_ms=1000, max_records=self.max_records)
                 for tp, records in batches.items():
                     for record in records:
-                        if tp not in consumer.assignment():
-                            break  # revoked during this batch; the new owner takes over
                         await self._handle(record)
+                        if tp not in consumer.assignment():
+                            break  # revoked meanwhile: the new owner takes over from what we committed
                         self._done[tp] = record.offset + 1
                     await self._commit({tp: self._done[tp]} if tp in self._done else {})
                 backoff.reset()
@@ -185,7 +181,7 @@ class EventConsumer:
             return
         try:
             await self._consumer.commit(dict(offsets))
-        except CommitFailedError as exc:
+        except (CommitFailedError, IllegalStateError) as exc:
             # The group rebalanced: the new owner re-reads these records and the inbox skips them.
             log.info("offset commit lost to a rebalance", extra={"consumer": self.name, "error": str(exc)})
 
