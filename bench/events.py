@@ -102,7 +102,9 @@ async def relay_throughput(
     for start in range(0, len(events), 5000):
         async with database.transaction() as session:
             await outbox.add_many(session, events[start : start + 5000])
-    relay = OutboxRelay(service="bench", dsn=database.asyncpg_dsn, bootstrap_servers=bootstrap)
+    relay = OutboxRelay(
+        service="bench", topic=stream.topic, dsn=database.asyncpg_dsn, bootstrap_servers=bootstrap
+    )
     started = time.perf_counter()
     task = asyncio.create_task(relay.run())
     try:
@@ -158,7 +160,9 @@ async def outbox_latency(
         )
 
     outbox = Outbox(stream)
-    relay = OutboxRelay(service="bench", dsn=database.asyncpg_dsn, bootstrap_servers=bootstrap)
+    relay = OutboxRelay(
+        service="bench", topic=stream.topic, dsn=database.asyncpg_dsn, bootstrap_servers=bootstrap
+    )
     tasks = [asyncio.create_task(relay.run()), asyncio.create_task(consumer.run())]
     try:
         await _warm_up(database, outbox, payload, applied)

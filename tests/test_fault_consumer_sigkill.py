@@ -62,7 +62,12 @@ async def test_a_killed_consumer_resumes_without_duplicates_or_gaps(
 ) -> None:
     probe = new_probe_stream(partitions=1)
     await ensure_topics(infra.kafka_bootstrap, probe.stream.topics())
-    relay = OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+    relay = OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
     async with running(relay.run()):
         async with database.transaction() as session:
             for seq in range(EVENTS):

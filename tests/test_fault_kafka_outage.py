@@ -23,7 +23,12 @@ WRITES_PER_S = 20
 async def test_writes_go_on_while_kafka_is_down_and_every_event_arrives_after_it_returns(
     infra: Infrastructure, database: Database, probe: ProbeStream
 ) -> None:
-    relay = OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+    relay = OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
     consumer = EventConsumer(
         name=f"outage-{uuid.uuid4().hex[:8]}",
         database=database,

@@ -19,7 +19,12 @@ async def test_kcat_lists_the_topics_and_reads_an_event_with_cloudevents_headers
 ) -> None:
     kcat = shutil.which("kcat")
     assert kcat, "kcat is installed by `make test` (Debian package kcat)"
-    relay = OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+    relay = OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
     async with running(relay.run()):
         async with database.transaction() as session:
             written = await probe.outbox.add(session, probe.event(42, "desde kcat"), aggregate_id="CO")

@@ -598,9 +598,10 @@ class ServiceProcess:
     def pid(self) -> int | None:
         return _read_pid(self.pid_file)
 
-    def start_migration(self) -> subprocess.Popen[str]:
+    def start_command(self, command: str) -> subprocess.Popen[str]:
+        """`migrate` or `seed`: one-off commands run before the service starts."""
         return subprocess.Popen(
-            [self.python, "-m", f"sirbi_{self.name}", "migrate"],
+            [self.python, "-m", f"sirbi_{self.name}", command],
             env=self.environment(),
             cwd=REPO_ROOT,
             stdout=subprocess.PIPE,
@@ -690,12 +691,13 @@ def up(profile: Profile) -> None:
     services = [s for s in services if s.exists()]
     for service in services:
         postgres.ensure_database(service.database)
-    # Each service migrates its own database; they are independent, so they run side by side.
-    migrations = [(service, service.start_migration()) for service in services]
-    for service, process in migrations:
-        output, _ = process.communicate()
-        if process.returncode != 0:
-            raise LaunchError(f"{service.name}: migrations failed:\n{output}")
+    # Each service migrates, then seeds (idempotently), its own database; services run side by side.
+    for command in ("migrate", "seed"):
+        running = [(service, service.start_command(command)) for service in services]
+        for service, process in running:
+            output, _ = process.communicate()
+            if process.returncode != 0:
+                raise LaunchError(f"{service.name}: {command} failed:\n{output}")
     for service in services:
         service.start()
     for service in services:

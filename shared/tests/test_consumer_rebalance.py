@@ -31,7 +31,12 @@ async def test_partitions_move_between_consumers_without_duplicates_or_gaps(
         return consumer
 
     first, second = member(), member()
-    relay = OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+    relay = OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
 
     written = 0
 

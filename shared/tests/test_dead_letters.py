@@ -70,7 +70,12 @@ async def test_poison_and_failing_events_are_dead_lettered_and_the_next_is_proce
     finally:
         await producer.stop()
 
-    relay = OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+    relay = OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
     async with running(relay.run(), consumer.run()):
         async with database.transaction() as session:
             for seq in (1, 2, 3):
@@ -117,7 +122,12 @@ async def test_events_of_other_types_are_skipped_not_dead_lettered(
         """Another event on the same stream that this consumer does not handle."""
 
     consumer.on(probe.recorded.event_type)(record_effect)
-    relay = OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+    relay = OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
     async with running(relay.run(), consumer.run()):
         async with database.transaction() as session:
             await probe.outbox.add(session, Noticed(seq=1), aggregate_id="a")

@@ -16,8 +16,13 @@ from tests.support.infra import Infrastructure
 from tests.support.probe import ProbeStream, effect_recorder, effect_seqs, running, wait_until
 
 
-def _relay(infra: Infrastructure, database: Database) -> OutboxRelay:
-    return OutboxRelay(service="test", dsn=database.asyncpg_dsn, bootstrap_servers=infra.kafka_bootstrap)
+def _relay(infra: Infrastructure, database: Database, probe: ProbeStream) -> OutboxRelay:
+    return OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
 
 
 def _consumer(infra: Infrastructure, database: Database, probe: ProbeStream) -> EventConsumer:
@@ -34,7 +39,7 @@ def _consumer(infra: Infrastructure, database: Database, probe: ProbeStream) -> 
 async def test_a_committed_event_reaches_the_consumer_once_and_a_rolled_back_one_never(
     infra: Infrastructure, database: Database, probe: ProbeStream
 ) -> None:
-    relay, consumer = _relay(infra, database), _consumer(infra, database, probe)
+    relay, consumer = _relay(infra, database, probe), _consumer(infra, database, probe)
     async with running(relay.run(), consumer.run()):
         async with database.transaction() as session:
             await probe.outbox.add(session, probe.event(1), aggregate_id="agg")
@@ -67,7 +72,7 @@ async def _has(database: Database, seq: int) -> bool:
 async def test_records_on_the_topic_are_cloudevents_keyed_by_aggregate(
     infra: Infrastructure, database: Database, probe: ProbeStream
 ) -> None:
-    async with running(_relay(infra, database).run()):
+    async with running(_relay(infra, database, probe).run()):
         async with database.transaction() as session:
             written = await probe.outbox.add(session, probe.event(7, "hola"), aggregate_id="PE")
         reader = AIOKafkaConsumer(
@@ -95,7 +100,7 @@ async def test_records_on_the_topic_are_cloudevents_keyed_by_aggregate(
 async def test_events_of_one_aggregate_keep_their_order(
     infra: Infrastructure, database: Database, probe: ProbeStream
 ) -> None:
-    relay, consumer = _relay(infra, database), _consumer(infra, database, probe)
+    relay, consumer = _relay(infra, database, probe), _consumer(infra, database, probe)
     async with running(relay.run(), consumer.run()):
         for batch in range(5):
             async with database.transaction() as session:
@@ -112,7 +117,7 @@ async def _count_is(database: Database, n: int) -> bool:
 async def test_only_one_relay_is_active_per_database(
     infra: Infrastructure, database: Database, probe: ProbeStream
 ) -> None:
-    first, second = _relay(infra, database), _relay(infra, database)
+    first, second = _relay(infra, database, probe), _relay(infra, database, probe)
     async with running(first.run()):
         await wait_until(lambda: _flag(first), what="first relay to lead")
         async with running(second.run()):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -41,12 +41,14 @@ class ServiceRuntime:
 
     settings: ServiceSettings
     database: Database
-    stream: EventStream | None
-    relay: OutboxRelay | None = None
+    streams: Sequence[EventStream] = ()
+    relays: list[OutboxRelay] = field(default_factory=list)
     consumers: list[EventConsumer] = field(default_factory=list)
 
 
 ConsumerFactory = Callable[[ServiceRuntime], Sequence[EventConsumer]]
+# Loads the service's demo/reference data; must be idempotent (`make up` runs it every time).
+Seeder = Callable[[Database], Awaitable[None]]
 
 
 @dataclass
@@ -56,9 +58,10 @@ class ServiceDefinition:
     description: str
     settings: ServiceSettings
     migrations: str  # Alembic script location, e.g. "sirbi_members:migrations"
-    stream: EventStream | None = None
+    streams: Sequence[EventStream] = ()
     routers: Sequence[APIRouter] = ()
     consumers: ConsumerFactory = lambda _runtime: ()
+    seed: Seeder | None = None
     version: str = "0.1.0"
 
 
@@ -69,7 +72,7 @@ async def _declare_topics(settings: ServiceSettings, stream: EventStream) -> Non
         try:
             await ensure_topics(
                 settings.kafka_bootstrap_servers,
-                stream.topics(),
+                [spec.prefixed(settings.kafka_topic_prefix) for spec in stream.topics()],
                 replication_factor=settings.kafka_replication_factor,
             )
             return
@@ -84,6 +87,15 @@ async def _publish_stream(settings: ServiceSettings, stream: EventStream, relay:
     await relay.run()
 
 
+async def _seed(definition: ServiceDefinition) -> None:
+    assert definition.seed is not None
+    database = Database(definition.settings.database_url.get_secret_value(), pool_size=2)
+    try:
+        await definition.seed(database)
+    finally:
+        await database.dispose()
+
+
 def create_service_app(definition: ServiceDefinition) -> FastAPI:
     settings = definition.settings
     configure_logging(definition.name, settings.log_level)
@@ -92,18 +104,22 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings.database_url.get_secret_value(), pool_size=settings.database_pool_size)
         probe = KafkaProbe(settings.kafka_bootstrap_servers)
-        runtime = ServiceRuntime(settings=settings, database=database, stream=definition.stream)
+        runtime = ServiceRuntime(settings=settings, database=database, streams=definition.streams)
         app.state.database = database
         app.state.runtime = runtime
         app.state.readiness_checks = {"database": database.ping, "kafka": probe.check}
         tasks: list[asyncio.Task[None]] = []
-        if definition.stream is not None:
-            runtime.relay = OutboxRelay(
+        for stream in definition.streams:
+            # One relay lane per topic: a burst on one stream never delays another.
+            relay = OutboxRelay(
                 service=definition.name,
+                topic=stream.topic,
+                kafka_topic=settings.kafka_topic_prefix + stream.topic,
                 dsn=database.asyncpg_dsn,
                 bootstrap_servers=settings.kafka_bootstrap_servers,
             )
-            tasks.append(asyncio.create_task(_publish_stream(settings, definition.stream, runtime.relay)))
+            runtime.relays.append(relay)
+            tasks.append(asyncio.create_task(_publish_stream(settings, stream, relay)))
         runtime.consumers = list(definition.consumers(runtime))
         tasks.extend(asyncio.create_task(consumer.run()) for consumer in runtime.consumers)
         try:
@@ -144,15 +160,20 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
 def service_main(
     definition_factory: Callable[[], ServiceDefinition], argv: Sequence[str] | None = None
 ) -> int:
-    """The `python -m sirbi_<service>` command line: `serve` (default) or `migrate`."""
+    """The `python -m sirbi_<service>` command line: `serve` (default), `migrate` or `seed`."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", nargs="?", choices=["serve", "migrate"], default="serve")
+    parser.add_argument("command", nargs="?", choices=["serve", "migrate", "seed"], default="serve")
     args = parser.parse_args(argv)
     definition = definition_factory()
     settings = definition.settings
     if args.command == "migrate":
         configure_logging(definition.name, settings.log_level)
         upgrade_to_head(definition.migrations, settings.database_url.get_secret_value())
+        return 0
+    if args.command == "seed":
+        configure_logging(definition.name, settings.log_level)
+        if definition.seed is not None:
+            asyncio.run(_seed(definition))
         return 0
     uvicorn.run(
         create_service_app(definition),

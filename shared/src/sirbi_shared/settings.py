@@ -38,6 +38,8 @@ class ServiceSettings(BaseSettings):
         default="127.0.0.1:9092", validation_alias="SIRBI_KAFKA_BOOTSTRAP_SERVERS"
     )
     kafka_replication_factor: int = Field(default=1, validation_alias="SIRBI_KAFKA_REPLICATION_FACTOR")
+    # Environments sharing one Kafka cluster (or isolated tests) prefix every physical topic name.
+    kafka_topic_prefix: str = Field(default="", validation_alias="SIRBI_KAFKA_TOPIC_PREFIX")
     jwt_public_key_file: Path | None = Field(default=None, validation_alias="SIRBI_JWT_PUBLIC_KEY_FILE")
     jwt_issuer: str = Field(default="sirbi-gateway", validation_alias="SIRBI_JWT_ISSUER")
     jwt_audience: str = Field(default="sirbi", validation_alias="SIRBI_JWT_AUDIENCE")

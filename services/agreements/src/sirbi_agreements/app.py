@@ -16,7 +16,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         description="Cooperation agreements (convenios) between member states, networks and partners.",
         settings=settings or Settings(),
         migrations="sirbi_agreements:migrations",
-        stream=stream,
+        streams=[stream],
     )
 
 

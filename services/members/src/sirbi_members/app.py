@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from sirbi_members.events import stream
+from sirbi_members import events  # registers every event model on the streams
+from sirbi_members.demo_data import seed
+from sirbi_members.member_states.endpoints import router as member_states
 from sirbi_members.settings import Settings
 from sirbi_shared.service import ServiceDefinition, create_service_app
 
@@ -16,7 +18,9 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         description="Member states, national library networks, representatives and the library directory.",
         settings=settings or Settings(),
         migrations="sirbi_members:migrations",
-        stream=stream,
+        streams=[events.members_stream, events.directory_stream],
+        routers=[member_states],
+        seed=seed,
     )
 
 

@@ -1,7 +1,13 @@
-"""The members event stream (topic `sirbi.members.v1`): every event it publishes is registered here."""
+"""The catalogue of every event the members service publishes (what `make docs` documents).
+
+Importing this module registers each feature's payload models on the streams.
+"""
 
 from __future__ import annotations
 
-from sirbi_shared.events import EventStream
+from sirbi_members.member_states import events as _member_state_events
+from sirbi_members.streams import directory_stream, members_stream
 
-stream = EventStream("members")
+stream = members_stream
+__all__ = ["directory_stream", "members_stream", "stream"]
+_registered = (_member_state_events,)

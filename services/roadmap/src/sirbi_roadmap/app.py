@@ -16,7 +16,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         description="The regional cooperation roadmap, its working groups and their actions.",
         settings=settings or Settings(),
         migrations="sirbi_roadmap:migrations",
-        stream=stream,
+        streams=[stream],
     )
 
 

@@ -64,11 +64,16 @@ P = TypeVar("P", bound=type[EventPayload])
 class EventStream:
     """One service's stream of events (one Kafka topic, keyed by aggregate id)."""
 
-    def __init__(self, service: str, *, partitions: int = 6, version: int = 1) -> None:
-        if not _NAME.match(service):
-            raise ValueError(f"invalid service name {service!r}")
+    def __init__(
+        self, service: str, *, name: str | None = None, partitions: int = 6, version: int = 1
+    ) -> None:
+        """`name` gives a service a second stream (`sirbi.<name>.v1`); type names keep the service's."""
+        for part in (service, name or service):
+            if not _NAME.match(part):
+                raise ValueError(f"invalid stream name {part!r}")
         self.service = service
-        self.topic = f"sirbi.{service}.v{version}"
+        self.name = name or service
+        self.topic = f"sirbi.{self.name}.v{version}"
         self.dead_letter_topic = f"{self.topic}.dlq"
         self.source = f"/sirbi/{service}"
         self.partitions = partitions

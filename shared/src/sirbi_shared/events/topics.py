@@ -18,6 +18,9 @@ class TopicSpec:
     partitions: int
     config: Mapping[str, str] = field(default_factory=dict)
 
+    def prefixed(self, prefix: str) -> TopicSpec:
+        return TopicSpec(prefix + self.name, self.partitions, self.config)
+
 
 async def ensure_topics(
     bootstrap_servers: str, specs: Iterable[TopicSpec], *, replication_factor: int = 1

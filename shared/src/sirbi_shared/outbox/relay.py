@@ -1,12 +1,14 @@
 """The outbox relay: publishes committed outbox rows to Kafka, in order, and marks them published.
 
-One relay is active per service database (a PostgreSQL advisory lock held by its connection
-elects it; other replicas stand by), so rows leave in `id` order and each aggregate's events keep
-their order on its partition. The relay sleeps on LISTEN until a committing transaction's trigger
-NOTIFYs it, drains the backlog in batches (`FOR UPDATE SKIP LOCKED`), and wakes by itself now and
-then as a safety net. When Kafka or PostgreSQL is away it backs off and retries: rows wait in the
-table, writes are never refused, and nothing is lost. Delivery is at-least-once (a batch that
-fails part-way is sent again); consumers deduplicate with their inbox.
+A relay serves one topic of one service database (a *lane*): a service with two streams runs two
+relays, so a burst on one topic (a bulk import) never delays the other. One relay is active per
+lane (a PostgreSQL advisory lock held by its connection elects it; other replicas stand by), so
+rows leave in `id` order and each aggregate's events keep their order on its partition. The
+relay sleeps on LISTEN until a committing transaction's trigger NOTIFYs it, drains the backlog in
+batches (`FOR UPDATE SKIP LOCKED`), and wakes by itself now and then as a safety net. When Kafka
+or PostgreSQL is away it backs off and retries: rows wait in the table, writes are never refused,
+and nothing is lost. Delivery is at-least-once (a batch that fails part-way is sent again);
+consumers deduplicate with their inbox.
 """
 
 from __future__ import annotations
@@ -31,33 +33,35 @@ from sirbi_shared.outbox.tables import OUTBOX_CHANNEL
 
 log = logging.getLogger(__name__)
 
-PUBLISHED = Counter("sirbi_outbox_published_total", "Outbox events published to Kafka", ["service"])
-FAILURES = Counter("sirbi_outbox_failures_total", "Relay cycles that failed and were retried", ["service"])
-PENDING = Gauge("sirbi_outbox_pending", "Outbox rows not yet published", ["service"])
+PUBLISHED = Counter("sirbi_outbox_published_total", "Outbox events published to Kafka", ["service", "topic"])
+FAILURES = Counter(
+    "sirbi_outbox_failures_total", "Relay cycles that failed and were retried", ["service", "topic"]
+)
+PENDING = Gauge("sirbi_outbox_pending", "Outbox rows not yet published", ["service", "topic"])
 DELAY = Histogram(
     "sirbi_outbox_publish_delay_seconds",
     "From the event's transaction to its acknowledgement by Kafka",
-    ["service"],
+    ["service", "topic"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
 )
 
 _CLAIM = """
-SELECT id, topic, partition_key, headers::text AS headers, data::text AS data, created_at
+SELECT id, partition_key, headers::text AS headers, data::text AS data, created_at
 FROM outbox
-WHERE published_at IS NULL
+WHERE published_at IS NULL AND topic = $2
 ORDER BY id
 LIMIT $1
 FOR UPDATE SKIP LOCKED
 """
 _MARK = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
-_PENDING = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
+_PENDING = "SELECT count(*) FROM outbox WHERE published_at IS NULL AND topic = $1"
 _PURGE = """
 DELETE FROM outbox WHERE id IN (
-  SELECT id FROM outbox WHERE published_at < $1 ORDER BY id LIMIT 10000
+  SELECT id FROM outbox WHERE published_at < $1 AND topic = $2 ORDER BY id LIMIT 10000
 )
 """
-# Per database, so one active relay per service database.
-_LEADER_LOCK = "SELECT pg_try_advisory_lock(hashtext('sirbi.outbox.relay'))"
+# Advisory locks are per database: one active relay per (service database, topic).
+_LEADER_LOCK = "SELECT pg_try_advisory_lock(hashtext('sirbi.outbox.relay:' || $1))"
 
 
 @dataclass
@@ -75,14 +79,18 @@ class OutboxRelay:
         self,
         *,
         service: str,
+        topic: str,
         dsn: str,
         bootstrap_servers: str,
+        kafka_topic: str | None = None,
         batch_size: int = 2000,
         idle_wakeup: float = 5.0,
         keep_published: timedelta = timedelta(days=7),
         producer_factory: ProducerFactory | None = None,
     ) -> None:
         self.service = service
+        self.topic = topic  # the outbox rows' topic: this relay's lane
+        self.kafka_topic = kafka_topic or topic  # where they are published (a prefix may apply)
         self.dsn = dsn
         self.bootstrap_servers = bootstrap_servers
         self.batch_size = batch_size
@@ -98,7 +106,7 @@ class OutboxRelay:
     def _default_producer(self) -> AIOKafkaProducer:
         return AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,
-            client_id=f"sirbi-{self.service}-outbox",
+            client_id=f"sirbi-{self.service}-outbox-{self.topic}",
             enable_idempotence=True,  # retries cannot duplicate or reorder within a partition
             acks="all",
             linger_ms=1,
@@ -112,20 +120,23 @@ class OutboxRelay:
     async def run(self) -> None:
         """Run until cancelled, reconnecting to PostgreSQL and Kafka with back-off."""
         await keep_running(
-            self._run_connected, what=f"{self.service} outbox relay", log=log, on_failure=self._failed
+            self._run_connected,
+            what=f"{self.service} outbox relay for {self.topic}",
+            log=log,
+            on_failure=self._failed,
         )
 
     def _failed(self, _: Exception) -> None:
         self.is_leader = False
         self.stats.failures += 1
-        FAILURES.labels(self.service).inc()
+        FAILURES.labels(self.service, self.topic).inc()
 
     async def _run_connected(self, backoff: Backoff) -> None:
         connection: asyncpg.Connection = await asyncpg.connect(
             self.dsn,
             timeout=10,
             server_settings={
-                "application_name": f"sirbi-{self.service}-outbox-relay",
+                "application_name": f"sirbi-{self.service}-relay-{self.topic}"[:63],
                 # After a bulk write the statistics lag behind, and the planner would bitmap-scan
                 # and sort every waiting row for each batch; walking the index in id order and
                 # stopping at the batch size is right whatever the backlog.
@@ -152,9 +163,9 @@ class OutboxRelay:
 
     async def _become_leader(self, connection: asyncpg.Connection) -> None:
         announced = False
-        while not await connection.fetchval(_LEADER_LOCK):
+        while not await connection.fetchval(_LEADER_LOCK, self.topic):
             if not announced:
-                log.info("another outbox relay is active; standing by", extra={"service": self.service})
+                log.info("another outbox relay is active; standing by", extra={"topic": self.topic})
                 announced = True
             await asyncio.sleep(2.0)
         self.is_leader = True
@@ -181,17 +192,17 @@ class OutboxRelay:
     async def publish_batch(self, connection: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
         """Publish up to one batch; rows are marked only once Kafka acknowledged every one."""
         async with connection.transaction():
-            rows = await connection.fetch(_CLAIM, self.batch_size)
+            rows = await connection.fetch(_CLAIM, self.batch_size, self.topic)
             if not rows:
                 return 0
             deliveries = await self._send(producer, rows)
             await asyncio.wait_for(asyncio.gather(*deliveries), timeout=60)
             await connection.execute(_MARK, [row["id"] for row in rows])
         now = datetime.now(UTC)
-        delay = DELAY.labels(self.service)
+        delay = DELAY.labels(self.service, self.topic)
         for row in rows:
             delay.observe((now - row["created_at"]).total_seconds())
-        PUBLISHED.labels(self.service).inc(len(rows))
+        PUBLISHED.labels(self.service, self.topic).inc(len(rows))
         self.stats.published += len(rows)
         self.stats.batches += 1
         return len(rows)
@@ -202,17 +213,14 @@ class OutboxRelay:
         Building batches ourselves costs a fraction of one `send()` per record. Partitions are
         chosen by Kafka's default partitioner (murmur2 of the key), as any other client would.
         """
-        by_partition: dict[tuple[str, int], list[tuple[bytes | None, asyncpg.Record]]] = {}
-        partitions: dict[str, list[int]] = {}
+        topic = self.kafka_topic
+        partitions = sorted(await producer.partitions_for(topic))
+        by_partition: dict[int, list[tuple[bytes | None, asyncpg.Record]]] = {}
         for row in rows:
-            topic = row["topic"]
-            if topic not in partitions:
-                partitions[topic] = sorted(await producer.partitions_for(topic))
             key = row["partition_key"].encode() if row["partition_key"] is not None else None
-            partition = self._partitioner(key, partitions[topic], partitions[topic])
-            by_partition.setdefault((topic, partition), []).append((key, row))
+            by_partition.setdefault(self._partitioner(key, partitions, partitions), []).append((key, row))
         deliveries: list[Awaitable[Any]] = []
-        for (topic, partition), keyed_rows in by_partition.items():
+        for partition, keyed_rows in by_partition.items():
             batch = producer.create_batch()
             for key, row in keyed_rows:
                 record = {
@@ -235,6 +243,6 @@ class OutboxRelay:
             return
         hourly = int(now // 3600) != int(self._last_housekeeping // 3600)
         self._last_housekeeping = now
-        PENDING.labels(self.service).set(await connection.fetchval(_PENDING))
+        PENDING.labels(self.service, self.topic).set(await connection.fetchval(_PENDING, self.topic))
         if hourly:
-            await connection.execute(_PURGE, datetime.now(UTC) - self.keep_published)
+            await connection.execute(_PURGE, datetime.now(UTC) - self.keep_published, self.topic)

@@ -45,9 +45,10 @@ outbox_table = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("published_at", DateTime(timezone=True), nullable=True),
 )
-# The relay's claim walks this index in id order and stops at its batch size.
+# Each relay lane's claim walks this index for its topic in id order and stops at its batch size.
 Index(
     "ix_outbox_unpublished",
+    outbox_table.c.topic,
     outbox_table.c.id,
     postgresql_where=outbox_table.c.published_at.is_(None),
 )

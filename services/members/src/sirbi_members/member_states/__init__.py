@@ -1,0 +1,1 @@
+"""Member states of the network and their membership lifecycle."""

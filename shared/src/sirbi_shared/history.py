@@ -1,0 +1,98 @@
+"""The change history of a service's records: who did what, when, and the state it left.
+
+Every use case that changes an aggregate appends one entry in its transaction, beside the
+outbox event; the API serves the entries as the record's history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
+
+history_metadata = MetaData()
+
+history_table = Table(
+    "history",
+    history_metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("aggregate_type", String(50), nullable=False),
+    Column("aggregate_id", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("state", JSONB, nullable=False),
+)
+Index(
+    "ix_history_aggregate", history_table.c.aggregate_type, history_table.c.aggregate_id, history_table.c.id
+)
+
+
+class HistoryEntry(BaseModel):
+    version: int
+    action: str
+    actor: str
+    occurred_at: datetime
+    state: dict[str, Any]
+
+
+def install_history_table(bind: Connection) -> None:
+    """Create the table on a synchronous connection (a service's Alembic migration, or run_sync)."""
+    history_metadata.create_all(bind)
+
+
+async def record_change(
+    session: AsyncSession,
+    *,
+    aggregate_type: str,
+    aggregate_id: str,
+    version: int,
+    action: str,
+    actor: str,
+    state: dict[str, Any],
+) -> None:
+    await session.execute(
+        insert(history_table).values(
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate_id,
+            version=version,
+            action=action,
+            actor=actor,
+            state=state,
+        )
+    )
+
+
+async def read_history(session: AsyncSession, aggregate_type: str, aggregate_id: str) -> list[HistoryEntry]:
+    rows = await session.execute(
+        select(
+            history_table.c.version,
+            history_table.c.action,
+            history_table.c.actor,
+            history_table.c.occurred_at,
+            history_table.c.state,
+        )
+        .where(history_table.c.aggregate_type == aggregate_type, history_table.c.aggregate_id == aggregate_id)
+        .order_by(history_table.c.id)
+    )
+    return [HistoryEntry.model_validate(row._asdict()) for row in rows]
