@@ -83,6 +83,12 @@ async def record_change(
     )
 
 
+async def record_changes(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Many entries at once (bulk operations); each has the keyword arguments of `record_change`."""
+    if entries:
+        await session.execute(insert(history_table), entries)
+
+
 async def read_history(session: AsyncSession, aggregate_type: str, aggregate_id: str) -> list[HistoryEntry]:
     rows = await session.execute(
         select(

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import uvicorn
 from asgi_correlation_id import CorrelationIdMiddleware
@@ -44,11 +45,23 @@ class ServiceRuntime:
     streams: Sequence[EventStream] = ()
     relays: list[OutboxRelay] = field(default_factory=list)
     consumers: list[EventConsumer] = field(default_factory=list)
+    workers: dict[str, BackgroundWorker] = field(default_factory=dict)
 
 
 ConsumerFactory = Callable[[ServiceRuntime], Sequence[EventConsumer]]
 # Loads the service's demo/reference data; must be idempotent (`make up` runs it every time).
 Seeder = Callable[[Database], Awaitable[None]]
+
+
+class BackgroundWorker(Protocol):
+    """Long-running work of a service besides relays and consumers (e.g. import jobs)."""
+
+    name: str
+
+    async def run(self) -> None: ...
+
+
+WorkerFactory = Callable[[ServiceRuntime], Sequence[BackgroundWorker]]
 
 
 @dataclass
@@ -62,6 +75,9 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     consumers: ConsumerFactory = lambda _runtime: ()
     seed: Seeder | None = None
+    workers: WorkerFactory = lambda _runtime: ()
+    # Path prefix -> largest request body, for endpoints that take uploads.
+    body_limits: Mapping[str, int] = field(default_factory=dict)
     version: str = "0.1.0"
 
 
@@ -122,6 +138,8 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
             tasks.append(asyncio.create_task(_publish_stream(settings, stream, relay)))
         runtime.consumers = list(definition.consumers(runtime))
         tasks.extend(asyncio.create_task(consumer.run()) for consumer in runtime.consumers)
+        runtime.workers = {worker.name: worker for worker in definition.workers(runtime)}
+        tasks.extend(asyncio.create_task(worker.run()) for worker in runtime.workers.values())
         try:
             yield
         finally:
@@ -146,7 +164,9 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     )
     install_problem_handlers(app)
     # Outermost first: request id and trace context exist before anything logs or fails.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.max_body_bytes, overrides=definition.body_limits
+    )
     app.add_middleware(metrics.RequestMetricsMiddleware)
     app.add_middleware(TraceContextMiddleware)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", update_request_header=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import SecretStr
@@ -16,6 +18,9 @@ class Settings(ServiceSettings):
     service_name: ClassVar[str] = "members"
 
     port: int = 8001
+    # Uploaded directory files wait here until their import finishes (kept across restarts).
+    import_dir: Path = Path(tempfile.gettempdir()) / "sirbi-members-imports"
+    max_import_bytes: int = 512 * 1024 * 1024
     database_url: SecretStr = SecretStr(
         f"postgresql+asyncpg://sirbi:{LOCAL_DATABASE_PASSWORD}@127.0.0.1:55432/sirbi_members"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sirbi_shared.http.problems import problem_response
@@ -15,19 +17,23 @@ class BodyLimitMiddleware:
     every error of ours is problem+json, so the limit lives here.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, overrides: Mapping[str, int] | None = None) -> None:
+        """`overrides` maps path prefixes to their own limit (e.g. a bulk upload endpoint)."""
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.overrides = sorted((overrides or {}).items(), key=lambda item: -len(item[0]))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = problem_response(
-            413, "payload_too_large", f"The request body exceeds {self.max_bytes} bytes."
+        path: str = scope["path"]
+        max_bytes = next(
+            (limit for prefix, limit in self.overrides if path.startswith(prefix)), self.default_max_bytes
         )
+        too_large = problem_response(413, "payload_too_large", f"The request body exceeds {max_bytes} bytes.")
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
                 await too_large(scope, receive, send)
                 return
         received = 0
@@ -39,7 +45,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes and not refused:
+                if received > max_bytes and not refused:
                     refused = True
                     if not response_started:
                         await too_large(scope, receive, send)

@@ -1,0 +1,147 @@
+"""Library use cases: register, describe anew, close, and apply a batch of imported rows.
+
+Every written library gets its event on the directory stream and a history entry, in the same
+transaction as the change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_members.libraries import repository
+from sirbi_members.libraries.events import LibraryClosed, LibraryEvent, LibraryRegistered, LibraryUpdated
+from sirbi_members.libraries.isil import InvalidIsil, validate_isil
+from sirbi_members.libraries.models import Library, LibraryStatus
+from sirbi_members.libraries.schemas import LibraryCreate, LibraryFields, LibraryPublic
+from sirbi_members.member_states import repository as member_states
+from sirbi_members.streams import directory_outbox, directory_stream
+from sirbi_shared.events import CloudEvent
+from sirbi_shared.history import record_changes
+from sirbi_shared.http.problems import ProblemError
+from sirbi_shared.http.versioning import check_version
+
+
+async def _announce(
+    session: AsyncSession, changes: Sequence[tuple[Library, LibraryEvent, str]], actor: str
+) -> None:
+    events: list[CloudEvent] = []
+    history: list[dict[str, Any]] = []
+    for library, event, action in changes:
+        events.append(directory_stream.new_event(event, aggregate_id=str(library.id)))
+        history.append(
+            {
+                "aggregate_type": "library",
+                "aggregate_id": str(library.id),
+                "version": library.version,
+                "action": action,
+                "actor": actor,
+                "state": event.library.model_dump(mode="json"),
+            }
+        )
+    await directory_outbox.add_many(session, events)
+    await record_changes(session, history)
+
+
+async def ensure_member_state(session: AsyncSession, country: str) -> None:
+    if not await member_states.exists(session, country.upper()):
+        raise ProblemError(422, "unknown_member_state", f"{country} is not a member state.", country=country)
+
+
+async def register(session: AsyncSession, body: LibraryCreate, actor: str) -> Library:
+    await ensure_member_state(session, body.country)
+    values = repository.row_values(body.country, body)
+    if await repository.key_taken(session, values["directory_key"]):
+        raise ProblemError(
+            409, "library_exists", "A library with this ISIL or national id is already in the directory."
+        )
+    written = await repository.upsert(session, [values])
+    if not written or not written[0][1]:
+        # Registered by a concurrent request between the check and the insert: the upsert left
+        # it alone or updated it; either way this is a conflict (and the error rolls back).
+        raise ProblemError(
+            409, "library_exists", "A library with this ISIL or national id is already in the directory."
+        )
+    [(library, _)] = written
+    await _announce(
+        session, [(library, LibraryRegistered(library=LibraryPublic.of(library)), "registered")], actor
+    )
+    return library
+
+
+async def describe(
+    session: AsyncSession, library_id: uuid.UUID, fields: LibraryFields, expected: int, actor: str
+) -> Library:
+    """Replace a library's description (its country and identity keep)."""
+    library = await repository.get(session, library_id, for_update=True)
+    check_version(library.version, expected)
+    if library.status == LibraryStatus.CLOSED:
+        raise ProblemError(409, "library_closed", "A closed library cannot be edited.")
+    if fields.isil:
+        try:
+            fields = fields.model_copy(update={"isil": validate_isil(fields.isil, library.country)})
+        except InvalidIsil as exc:
+            raise ProblemError(
+                422,
+                "validation_failed",
+                "The request has invalid fields.",
+                errors=[{"location": ["body", "isil"], "message": str(exc), "type": "value_error"}],
+            ) from exc
+    values = repository.row_values(library.country, fields)
+    if values["directory_key"] != library.directory_key and await repository.key_taken(
+        session, values["directory_key"]
+    ):
+        raise ProblemError(409, "library_exists", "Another library has this ISIL or national id.")
+    changed = False
+    for column, value in values.items():
+        if getattr(library, column) != value:
+            setattr(library, column, value)
+            changed = True
+    if changed:
+        library.version += 1
+        library.updated_at = datetime.now(UTC)
+        await session.flush()
+        await session.refresh(library)
+        await _announce(
+            session, [(library, LibraryUpdated(library=LibraryPublic.of(library)), "updated")], actor
+        )
+    return library
+
+
+async def close(
+    session: AsyncSession, library_id: uuid.UUID, reason: str, expected: int, actor: str
+) -> Library:
+    library = await repository.get(session, library_id, for_update=True)
+    check_version(library.version, expected)
+    if library.status == LibraryStatus.CLOSED:
+        raise ProblemError(409, "library_closed", "The library is already closed.")
+    library.status = LibraryStatus.CLOSED
+    library.version += 1
+    library.updated_at = datetime.now(UTC)
+    await session.flush()
+    await session.refresh(library)
+    await _announce(
+        session, [(library, LibraryClosed(library=LibraryPublic.of(library), reason=reason), "closed")], actor
+    )
+    return library
+
+
+async def apply_import_batch(
+    session: AsyncSession, country: str, rows: Sequence[LibraryFields], actor: str
+) -> tuple[int, int]:
+    """Upsert validated rows of one country; returns (created, updated). Unchanged rows emit nothing."""
+    written = await repository.upsert(session, [repository.row_values(country, row) for row in rows])
+    changes: list[tuple[Library, LibraryEvent, str]] = []
+    for library, created in written:
+        public = LibraryPublic.of(library)
+        if created:
+            changes.append((library, LibraryRegistered(library=public), "registered"))
+        else:
+            changes.append((library, LibraryUpdated(library=public), "updated"))
+    await _announce(session, changes, actor)
+    created_count = sum(1 for _, created in written if created)
+    return created_count, len(written) - created_count
