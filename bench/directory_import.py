@@ -1,0 +1,278 @@
+"""Directory import benchmark (P5): a generated national directory CSV imported through the
+members service, until every library event has reached a consumer, beside PostgreSQL COPY of the
+same rows in the same run; and, during that import, how long a member-state suspension takes to
+reach a consumer of `sirbi.members.v1`.
+
+    python bench/directory_import.py --rows 100000
+
+The members service runs as its own process (`python -m sirbi_members serve`) on the launcher's
+`bench` Kafka and PostgreSQL; the file goes over HTTP like `sirbi import-libraries` sends it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "deploy" / "local"))
+
+import launcher  # noqa: E402
+
+from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
+from sirbi_shared.auth.tokens import write_key_pair  # noqa: E402
+from sirbi_members.imports.csv_rows import HEADER  # noqa: E402
+from sirbi_members.libraries.repository import row_values  # noqa: E402
+from sirbi_members.libraries.schemas import LibraryFields  # noqa: E402
+
+DEPARTMENTS = [
+    "Lima",
+    "Cusco",
+    "Arequipa",
+    "La Libertad",
+    "Piura",
+    "Junín",
+    "Puno",
+    "Loreto",
+    "Áncash",
+    "Cajamarca",
+]
+
+
+def generate_csv(path: Path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            department = DEPARTMENTS[i % len(DEPARTMENTS)]
+            writer.writerow(
+                [
+                    f"PE-B{i:07d}",
+                    "",
+                    f"Biblioteca Pública Municipal N.º {i}",
+                    "school" if i % 3 == 0 else "public",
+                    department,
+                    f"Provincia {i % 97}",
+                    f"Distrito {i % 1831}",
+                    "",
+                    f"Jr. Los Libros {i % 900}",
+                    f"{-3.5 - (i % 1500) / 100:.4f}",
+                    f"{-70.0 - (i % 1000) / 100:.4f}",
+                    "open" if i % 11 else "temporarily_closed",
+                    "internet_access;public_computers" if i % 2 else "digital_content",
+                ]
+            )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def copy_baseline(dsn: str, csv_path: Path) -> float:
+    """COPY of the same rows (already converted to columns) into a table shaped like `libraries`."""
+    with csv_path.open(newline="", encoding="utf-8") as handle:
+        records = []
+        for row in csv.DictReader(handle):
+            fields = LibraryFields.model_validate(
+                {
+                    "isil": row["isil"],
+                    "name": row["name"],
+                    "type": row["type"],
+                    "admin_levels": [row["admin_1"], row["admin_2"], row["admin_3"]],
+                    "address": row["address"],
+                    "coordinates": {"latitude": float(row["latitude"]), "longitude": float(row["longitude"])},
+                    "status": row["status"],
+                    "capabilities": row["capabilities"].split(";"),
+                }
+            )
+            values = row_values("PE", fields)
+            records.append((uuid.uuid4(), *values.values(), 1, datetime.now(UTC), datetime.now(UTC)))
+    columns = ["id", *row_values("PE", fields).keys(), "version", "created_at", "updated_at"]
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(
+            "CREATE TABLE copy_baseline (LIKE libraries INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+        )
+        started = time.perf_counter()
+        await connection.copy_records_to_table("copy_baseline", records=records, columns=columns)
+        elapsed = time.perf_counter() - started
+        await connection.execute("DROP TABLE copy_baseline")
+        return len(records) / elapsed
+    finally:
+        await connection.close()
+
+
+async def _count_library_events(
+    bootstrap: str, topic: str, expected: int, done: asyncio.Future[float]
+) -> None:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    seen = 0
+    try:
+        while seen < expected:
+            batches = await consumer.getmany(timeout_ms=500, max_records=5000)
+            for records in batches.values():
+                seen += sum(
+                    1
+                    for r in records
+                    if dict(r.headers).get("ce_type", b"").endswith(b"library.registered.v1")
+                )
+        done.set_result(time.perf_counter())
+    finally:
+        await consumer.stop()
+
+
+async def _suspension_latency(
+    client: httpx.AsyncClient, bootstrap: str, topic: str, auth: dict[str, str]
+) -> float:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=f"bench-m-{uuid.uuid4().hex[:6]}"
+    )
+    await consumer.start()
+    try:
+        while not consumer.assignment():
+            await asyncio.sleep(0.05)
+        await consumer.seek_to_end()
+        current = (await client.get("/member-states/CL")).headers["etag"]
+        response = await client.post(
+            "/member-states/CL/suspend", json={"reason": "benchmark"}, headers={**auth, "If-Match": current}
+        )
+        answered = time.perf_counter()
+        response.raise_for_status()
+        async for record in consumer:
+            if dict(record.headers).get("ce_type") == b"org.sirbi.members.memberstate.suspended.v1":
+                return (time.perf_counter() - answered) * 1000
+        raise AssertionError("unreachable")
+    finally:
+        await consumer.stop()
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    profile = launcher.bench_profile()
+    postgres, kafka = launcher.PostgresCluster(profile), launcher.KafkaBroker(profile)
+    postgres.start()
+    kafka.start()
+    database = f"bench_members_{uuid.uuid4().hex[:6]}"
+    postgres.ensure_database(database)
+    work = Path(tempfile.mkdtemp(prefix="sirbi-bench-"))
+    write_key_pair(work / "keys")
+    prefix = f"b{uuid.uuid4().hex[:6]}."
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SIRBI_MEMBERS_DATABASE_URL": postgres.url(database),
+        "SIRBI_MEMBERS_PORT": str(port),
+        "SIRBI_MEMBERS_IMPORT_DIR": str(work / "imports"),
+        "SIRBI_KAFKA_BOOTSTRAP_SERVERS": profile.kafka_bootstrap,
+        "SIRBI_KAFKA_TOPIC_PREFIX": prefix,
+        "SIRBI_JWT_PUBLIC_KEY_FILE": str(work / "keys" / "jwt-public.pem"),
+        "SIRBI_LOG_LEVEL": "WARNING",
+    }
+    python = sys.executable
+    for command in ("migrate", "seed"):
+        subprocess.run([python, "-m", "sirbi_members", command], env=env, check=True, capture_output=True)
+    service = subprocess.Popen([python, "-m", "sirbi_members", "serve"], env=env, stdout=subprocess.DEVNULL)
+    csv_path = work / "directory-PE.csv"
+    generate_csv(csv_path, args.rows)
+    auth = {
+        "Authorization": "Bearer "
+        + TokenIssuer((work / "keys" / "jwt-private.pem").read_bytes()).mint("bench", [Role.SECRETARIAT])
+    }
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            while True:
+                try:
+                    if (await client.get("/health/ready")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+            copy_rate = await copy_baseline(postgres.url(database, driver="postgresql"), csv_path)
+            print(f"PostgreSQL COPY of the same rows: {copy_rate:,.0f} rows/s", flush=True)
+
+            loop = asyncio.get_running_loop()
+            all_events: asyncio.Future[float] = loop.create_future()
+            counter = asyncio.create_task(
+                _count_library_events(
+                    profile.kafka_bootstrap, prefix + "sirbi.directory.v1", args.rows, all_events
+                )
+            )
+            started = time.perf_counter()
+            response = await client.post(
+                "/libraries/imports",
+                params={"country": "PE", "file_name": csv_path.name},
+                content=csv_path.read_bytes(),
+                headers={**auth, "content-type": "text/csv"},
+            )
+            response.raise_for_status()
+            job_id = response.json()["id"]
+            while (await client.get(f"/libraries/imports/{job_id}")).json()["rows_done"] < args.rows // 5:
+                await asyncio.sleep(0.05)
+            suspension_ms = await _suspension_latency(
+                client, profile.kafka_bootstrap, prefix + "sirbi.members.v1", auth
+            )
+            finished_consuming = await asyncio.wait_for(all_events, timeout=1800)
+            await counter
+            job = (await client.get(f"/libraries/imports/{job_id}")).json()
+        elapsed = finished_consuming - started
+        rate = args.rows / elapsed
+        print(
+            f"import of {args.rows:,} rows, every event consumed: {elapsed:.1f} s = {rate:,.0f} rows/s "
+            f"(ratio to COPY {rate / copy_rate:.3f}); job: created {job['created']}, rejected {job['rejected']}"
+        )
+        print(f"member-state suspension during the import: 2xx -> consumer in {suspension_ms:.1f} ms")
+        return {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rows": args.rows,
+            "import_rows_per_s": round(rate),
+            "copy_rows_per_s": round(copy_rate),
+            "ratio_to_copy": round(rate / copy_rate, 3),
+            "suspension_to_consumer_ms": round(suspension_ms, 1),
+        }
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+        postgres.drop_database(database)
+        if not args.keep_running:
+            kafka.stop()
+            postgres.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--keep-running", action="store_true")
+    args = parser.parse_args()
+    results = asyncio.run(run(args))
+    out = REPO / "bench" / "results" / "directory_import.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
