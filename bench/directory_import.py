@@ -34,12 +34,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "deploy" / "local"))
 
 import launcher  # noqa: E402
-
-from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
-from sirbi_shared.auth.tokens import write_key_pair  # noqa: E402
 from sirbi_members.imports.csv_rows import HEADER  # noqa: E402
 from sirbi_members.libraries.repository import row_values  # noqa: E402
 from sirbi_members.libraries.schemas import LibraryFields  # noqa: E402
+from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
+from sirbi_shared.auth.tokens import write_key_pair  # noqa: E402
 
 DEPARTMENTS = [
     "Lima",
@@ -110,7 +109,8 @@ async def copy_baseline(dsn: str, csv_path: Path) -> float:
     connection = await asyncpg.connect(dsn)
     try:
         await connection.execute(
-            "CREATE TABLE copy_baseline (LIKE libraries INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+            "CREATE TABLE copy_baseline "
+            "(LIKE libraries INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)"
         )
         started = time.perf_counter()
         await connection.copy_records_to_table("copy_baseline", records=records, columns=columns)
@@ -242,7 +242,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         rate = args.rows / elapsed
         print(
             f"import of {args.rows:,} rows, every event consumed: {elapsed:.1f} s = {rate:,.0f} rows/s "
-            f"(ratio to COPY {rate / copy_rate:.3f}); job: created {job['created']}, rejected {job['rejected']}"
+            f"(ratio to COPY {rate / copy_rate:.3f}); "
+            f"job: created {job['created']}, rejected {job['rejected']}"
         )
         print(f"member-state suspension during the import: 2xx -> consumer in {suspension_ms:.1f} ms")
         return {
