@@ -75,7 +75,9 @@ ENV PATH=/app/.venv/bin:${PATH} \
 # uid/gid 10001: docker-compose.yml's jwt-keys service hands the key files to this user.
 RUN groupadd --system --gid 10001 sirbi \
     && useradd --system --uid 10001 --gid sirbi --home-dir /app --no-create-home \
-       --shell /usr/sbin/nologin sirbi
+       --shell /usr/sbin/nologin sirbi \
+    && install -d -o 10001 -g 10001 /var/lib/sirbi/imports
+# ^ a fresh named volume mounted there (members' import spool) inherits this owner.
 
 # `sirbi-entrypoint` gives SIRBI_<SERVICE>_HOST and SIRBI_<SERVICE>_PORT their container defaults
 # (0.0.0.0 and PORT; the settings' own host default, 127.0.0.1, is unreachable from outside a
@@ -104,4 +106,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["/usr/local/bin/sirbi-entrypoint", "python", "-c", "import os, urllib.request; port = os.environ['SIRBI_' + os.environ['SIRBI_SERVICE'].upper() + '_PORT']; urllib.request.urlopen('http://127.0.0.1:' + port + '/health/live', timeout=4)"]
 
 ENTRYPOINT ["/usr/local/bin/sirbi-entrypoint"]
-CMD ["sh", "-c", "python -m \"sirbi_${SIRBI_SERVICE}\" migrate && exec python -m \"sirbi_${SIRBI_SERVICE}\" serve"]
+# Migrate, load reference data (idempotent; a no-op for services without any), then serve.
+CMD ["sh", "-c", "python -m \"sirbi_${SIRBI_SERVICE}\" migrate && python -m \"sirbi_${SIRBI_SERVICE}\" seed && exec python -m \"sirbi_${SIRBI_SERVICE}\" serve"]

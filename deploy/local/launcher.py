@@ -588,6 +588,8 @@ class ServiceProcess:
             f"{prefix}DATABASE_URL": self.postgres.url(self.database),
             f"{prefix}HOST": "127.0.0.1",
             f"{prefix}PORT": str(self.port),
+            # Uploaded files wait here for their import job, across restarts of the platform.
+            f"{prefix}IMPORT_DIR": str(self.profile.run_dir / "imports" / self.name),
         }
         for other in SERVICES:
             env.setdefault(
