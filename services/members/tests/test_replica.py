@@ -130,4 +130,4 @@ async def _service_libraries(members: MembersUnderTest) -> dict[str, Any]:
 async def _replica(replica: Database, table: str, key: str) -> dict[str, Any]:
     async with replica.transaction() as session:
         rows = await session.execute(text(f"SELECT {key}::text, state FROM {table}"))
-        return dict(rows.tuples().all())
+        return dict(rows.all())
