@@ -25,7 +25,7 @@ from sirbi_shared.events.stream import EventStream
 from sirbi_shared.events.topics import ensure_topics
 from sirbi_shared.http import health, metrics
 from sirbi_shared.http.middleware import BodyLimitMiddleware, TraceContextMiddleware
-from sirbi_shared.http.problems import install_problem_handlers
+from sirbi_shared.http.problems import document_problems, install_problem_handlers
 from sirbi_shared.inbox.consumer import EventConsumer
 from sirbi_shared.kafka_probe import KafkaProbe
 from sirbi_shared.logs import configure_logging
@@ -163,6 +163,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         else None
     )
     install_problem_handlers(app)
+    document_problems(app)
     # Outermost first: request id and trace context exist before anything logs or fails.
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.max_body_bytes, overrides=definition.body_limits
