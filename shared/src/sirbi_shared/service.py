@@ -145,7 +145,10 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if tasks:
+                _, stuck = await asyncio.wait(tasks, timeout=15)
+                if stuck:
+                    log.warning("background tasks did not stop in time", extra={"tasks": len(stuck)})
             await probe.close()
             await database.dispose()
 

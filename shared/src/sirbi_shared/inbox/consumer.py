@@ -173,8 +173,9 @@ class EventConsumer:
         finally:
             self._consumer = self._dlq_producer = None
             self._done.clear()
-            await producer.stop()
-            await consumer.stop()
+            for stop in (producer.stop(), consumer.stop()):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop, timeout=10)  # a shutdown never hangs on Kafka
 
     async def _commit(self, offsets: Mapping[TopicPartition, int]) -> None:
         if not offsets or self._consumer is None:

@@ -156,7 +156,10 @@ class OutboxRelay:
                     backoff.reset()
                     await self._housekeeping(connection)
             finally:
-                await producer.stop()
+                # Bounded: a stop that waits on Kafka for ever must not hang the service's shutdown.
+                # Anything unsent stays unpublished in the outbox and goes out next time.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(producer.stop(), timeout=10)
         finally:
             self.is_leader = False
             await connection.close(timeout=5)

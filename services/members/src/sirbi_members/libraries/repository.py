@@ -85,12 +85,18 @@ async def upsert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[
     )
     upsert_statement = statement.on_conflict_do_update(
         index_elements=[Library.directory_key],
-        set_={**{c: getattr(excluded, c) for c in DESCRIBED}, "version": Library.version + 1, "updated_at": now},
+        set_={
+            **{c: getattr(excluded, c) for c in DESCRIBED},
+            "version": Library.version + 1,
+            "updated_at": now,
+        },
         where=changed & (Library.country == excluded.country) & (Library.status != "closed"),
     ).returning(Library)
     # Rows as a parameter list, not .values(rows): one compiled (and cached) statement, sent in
     # batches by SQLAlchemy's "insertmanyvalues", instead of a new huge statement per call.
     parameters = [{**row, "id": uuid.uuid4(), "version": 1, "updated_at": now} for row in rows]
-    result = await session.scalars(upsert_statement, parameters, execution_options={"populate_existing": True})
+    result = await session.scalars(
+        upsert_statement, parameters, execution_options={"populate_existing": True}
+    )
     # A library at version 1 after the statement was inserted by it; any other was updated.
     return [(library, library.version == 1) for library in result.all()]
