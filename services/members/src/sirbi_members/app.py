@@ -10,6 +10,8 @@ from sirbi_members.imports.endpoints import router as directory_imports
 from sirbi_members.imports.runner import DirectoryImportRunner
 from sirbi_members.libraries.endpoints import router as libraries
 from sirbi_members.member_states.endpoints import router as member_states
+from sirbi_members.networks.endpoints import router as networks
+from sirbi_members.representatives.endpoints import router as representatives
 from sirbi_members.settings import Settings
 from sirbi_shared.service import ServiceDefinition, create_service_app
 
@@ -25,7 +27,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         migrations="sirbi_members:migrations",
         streams=[events.members_stream, events.directory_stream],
         # /libraries/imports before any /libraries/{id} route, which would otherwise match it.
-        routers=[member_states, directory_imports, libraries],
+        routers=[member_states, networks, representatives, directory_imports, libraries],
         seed=seed,
         workers=lambda runtime: [DirectoryImportRunner(runtime.database, spool_dir)],
         body_limits={"/libraries/imports": settings.max_import_bytes},

@@ -1,5 +1,6 @@
 """Reference data loaded by `make up` (`python -m sirbi_members seed`): the 21 CERLALC member
-states, admitted, with their names in Spanish, Portuguese and English.
+states, admitted, with their names in Spanish, Portuguese and English, and the national library
+networks known to us (network_directory_data.py).
 
 Loading goes through the same use cases as the API, so each state gets its events and history,
 and a second run changes nothing.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sirbi_members.member_states import repository, service
 from sirbi_members.member_states.models import MemberStatus
 from sirbi_members.member_states.schemas import LocalizedName
+from sirbi_members.network_directory_data import seed_networks
 from sirbi_shared.db import Database
 
 SEED_ACTOR = "system:seed"
@@ -47,3 +49,4 @@ async def seed(database: Database) -> None:
             state = await service.register(session, code, LocalizedName(es=es, pt=pt, en=en), SEED_ACTOR)
             if state.status is MemberStatus.CANDIDATE:
                 await service.change_status(session, code, "admit", state.version, SEED_ACTOR)
+    await seed_networks(database)

@@ -1,0 +1,1 @@
+"""National library networks (or systems) of the member states."""

@@ -1,0 +1,117 @@
+"""HTTP API of national networks: reads for everyone; changes for the secretariat and for the
+representatives of the network's country."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from sirbi_members.access import Editor
+from sirbi_members.networks import repository, service
+from sirbi_members.networks.models import NetworkKind, NetworkStatus
+from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, NetworkPublic
+from sirbi_shared.db import SessionDep
+from sirbi_shared.history import HistoryEntry, read_history
+from sirbi_shared.http.pagination import MAX_LIMIT, Page
+from sirbi_shared.http.versioning import IfMatch, set_etag
+
+router = APIRouter(prefix="/networks", tags=["national networks"])
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "A cursor this API did not issue", "content": {"application/problem+json": {}}},
+    401: {"description": "Not signed in", "content": {"application/problem+json": {}}},
+    403: {
+        "description": "Neither the secretariat nor a representative of the network's country",
+        "content": {"application/problem+json": {}},
+    },
+    404: {"description": "No such network", "content": {"application/problem+json": {}}},
+    409: {
+        "description": "The country already has a network of that name",
+        "content": {"application/problem+json": {}},
+    },
+    412: {"description": "Stale If-Match", "content": {"application/problem+json": {}}},
+    422: {
+        "description": "Invalid fields, or a country that is not a member state (`unknown_member_state`)",
+        "content": {"application/problem+json": {}},
+    },
+    428: {"description": "If-Match missing", "content": {"application/problem+json": {}}},
+}
+
+
+@router.get(
+    "", operation_id="list_networks", summary="List national networks", responses={400: PROBLEMS[400]}
+)
+async def list_networks(
+    session: SessionDep,
+    country: Annotated[
+        str | None, Query(pattern=r"^[A-Za-z]{2}$", description="Only this member state")
+    ] = None,
+    kind: Annotated[NetworkKind | None, Query(description="Only this kind")] = None,
+    status: Annotated[NetworkStatus | None, Query(description="Only this status")] = None,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Networks per page")] = 50,
+) -> Page[NetworkPublic]:
+    networks, next_cursor = await repository.list_page(
+        session, country=country, kind=kind, status=status, cursor=cursor, limit=limit
+    )
+    return Page[NetworkPublic](items=[NetworkPublic.of(n) for n in networks], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{network_id}",
+    operation_id="get_network",
+    summary="One national network",
+    responses={404: PROBLEMS[404]},
+)
+async def get_network(network_id: uuid.UUID, session: SessionDep, response: Response) -> NetworkPublic:
+    network = await repository.get(session, network_id)
+    set_etag(response, network.version)
+    return NetworkPublic.of(network)
+
+
+@router.get(
+    "/{network_id}/history",
+    operation_id="network_history",
+    summary="Every change, with who made it",
+    responses={404: PROBLEMS[404]},
+)
+async def network_history(network_id: uuid.UUID, session: SessionDep) -> list[HistoryEntry]:
+    network = await repository.get(session, network_id)
+    return await read_history(session, "network", str(network.id))
+
+
+@router.post(
+    "",
+    status_code=201,
+    operation_id="register_network",
+    summary="Register a national network",
+    responses={k: PROBLEMS[k] for k in (401, 403, 409, 422)},
+)
+async def register_network(
+    body: NetworkCreate, session: SessionDep, principal: Editor, response: Response
+) -> NetworkPublic:
+    network = await service.register(session, body, principal)
+    set_etag(response, network.version)
+    response.headers["Location"] = f"/networks/{network.id}"
+    return NetworkPublic.of(network)
+
+
+@router.patch(
+    "/{network_id}",
+    operation_id="update_network",
+    summary="Change some of a network's fields",
+    responses={k: PROBLEMS[k] for k in (401, 403, 404, 409, 412, 422, 428)},
+)
+async def update_network(
+    network_id: uuid.UUID,
+    body: NetworkChanges,
+    session: SessionDep,
+    principal: Editor,
+    expected: IfMatch,
+    response: Response,
+) -> NetworkPublic:
+    network = await service.revise(session, network_id, body, expected, principal)
+    set_etag(response, network.version)
+    return NetworkPublic.of(network)

@@ -1,0 +1,81 @@
+"""National networks in the database."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_members.networks.models import Network, NetworkKind, NetworkStatus
+from sirbi_shared.http.pagination import decode_cursor, encode_cursor
+from sirbi_shared.http.problems import ProblemError
+
+
+async def get(session: AsyncSession, network_id: uuid.UUID, *, for_update: bool = False) -> Network:
+    statement = select(Network).where(Network.id == network_id)
+    if for_update:
+        statement = statement.with_for_update()  # the version check and the change are atomic
+    network = (await session.execute(statement)).scalar_one_or_none()
+    if network is None:
+        raise ProblemError(404, "network_not_found", f"No network {network_id}.", network=str(network_id))
+    return network
+
+
+async def country_of(session: AsyncSession, network_id: uuid.UUID) -> str | None:
+    """The country of a network, or None when there is no such network."""
+    return (
+        await session.execute(select(Network.country).where(Network.id == network_id))
+    ).scalar_one_or_none()
+
+
+async def find(session: AsyncSession, country: str, official_name: str) -> Network | None:
+    statement = select(Network).where(Network.country == country, Network.official_name == official_name)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+def _sort_key(network: Network) -> list[str]:
+    return [network.country, network.official_name, str(network.id)]
+
+
+def _after(cursor: str | None) -> tuple[str, str, uuid.UUID] | None:
+    """The sort key inside a cursor (country, official name, id)."""
+    key = decode_cursor(cursor, 3)
+    if key is None:
+        return None
+    invalid = ProblemError(400, "invalid_cursor", "The cursor is not one this API issued.")
+    if not all(isinstance(part, str) for part in key):
+        raise invalid
+    country, official_name, network_id = key
+    try:
+        return country, official_name, uuid.UUID(network_id)
+    except ValueError as exc:
+        raise invalid from exc
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    country: str | None,
+    kind: NetworkKind | None,
+    status: NetworkStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Network], str | None]:
+    """One page ordered by country, official name and id, and the cursor of the next (None at the end)."""
+    order = (Network.country, Network.official_name, Network.id)
+    statement = select(Network).order_by(*order).limit(limit + 1)  # one more tells if a next page exists
+    if country is not None:
+        statement = statement.where(Network.country == country.upper())
+    if kind is not None:
+        statement = statement.where(Network.kind == kind)
+    if status is not None:
+        statement = statement.where(Network.status == status)
+    after = _after(cursor)
+    if after is not None:
+        statement = statement.where(tuple_(*order) > tuple_(*after))
+    networks = list((await session.execute(statement)).scalars().all())
+    if len(networks) <= limit:
+        return networks, None
+    page = networks[:limit]
+    return page, encode_cursor(_sort_key(page[-1]))

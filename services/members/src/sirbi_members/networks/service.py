@@ -1,0 +1,92 @@
+"""Network use cases: each changes one network of the caller's country (the secretariat: any),
+records who did it, and publishes the network as it now is."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_members.access import ensure_country_scope
+from sirbi_members.member_states import repository as member_states
+from sirbi_members.networks import repository
+from sirbi_members.networks.events import NetworkEvent, NetworkRegistered, NetworkUpdated
+from sirbi_members.networks.models import Network
+from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, NetworkPublic
+from sirbi_members.streams import members_outbox
+from sirbi_shared.auth import Principal
+from sirbi_shared.history import record_change
+from sirbi_shared.http.problems import ProblemError
+from sirbi_shared.http.versioning import check_version
+
+
+async def _published(
+    session: AsyncSession, network: Network, event: type[NetworkEvent], action: str, by: Principal
+) -> Network:
+    await session.flush()
+    public = NetworkPublic.of(network)
+    await members_outbox.add(session, event(network=public), aggregate_id=str(network.id))
+    await record_change(
+        session,
+        aggregate_type="network",
+        aggregate_id=str(network.id),
+        version=network.version,
+        action=action,
+        actor=by.subject,
+        state=public.model_dump(mode="json"),
+    )
+    return network
+
+
+async def _ensure_name_is_free(session: AsyncSession, country: str, official_name: str) -> None:
+    if await repository.find(session, country, official_name) is not None:
+        raise ProblemError(
+            409,
+            "network_exists",
+            f"{country} already has a network named {official_name!r}.",
+            country=country,
+            official_name=official_name,
+        )
+
+
+async def register(session: AsyncSession, details: NetworkCreate, by: Principal) -> Network:
+    ensure_country_scope(by, details.country)
+    if not await member_states.exists(session, details.country):
+        raise ProblemError(
+            422,
+            "unknown_member_state",
+            f"{details.country} is not a registered member state.",
+            member_state=details.country,
+        )
+    await _ensure_name_is_free(session, details.country, details.official_name)
+    now = datetime.now(UTC)
+    network = Network(
+        id=uuid.uuid4(),
+        country=details.country,
+        kind=details.kind,
+        official_name=details.official_name,
+        governing_entity=details.governing_entity,
+        website=details.website,
+        status=details.status,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(network)
+    return await _published(session, network, NetworkRegistered, "registered", by)
+
+
+async def revise(
+    session: AsyncSession, network_id: uuid.UUID, changes: NetworkChanges, expected: int, by: Principal
+) -> Network:
+    network = await repository.get(session, network_id, for_update=True)
+    ensure_country_scope(by, network.country)
+    check_version(network.version, expected)
+    fields = changes.model_dump(exclude_unset=True)
+    if fields.get("official_name", network.official_name) != network.official_name:
+        await _ensure_name_is_free(session, network.country, fields["official_name"])
+    for field, value in fields.items():
+        setattr(network, field, value)
+    network.touch()
+    return await _published(session, network, NetworkUpdated, "updated", by)

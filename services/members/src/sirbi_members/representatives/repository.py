@@ -1,0 +1,74 @@
+"""Representatives in the database."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_members.representatives.models import Representative, RepresentativeRole
+from sirbi_shared.http.pagination import decode_cursor, encode_cursor
+from sirbi_shared.http.problems import ProblemError
+
+
+async def get(
+    session: AsyncSession, representative_id: uuid.UUID, *, for_update: bool = False
+) -> Representative:
+    statement = select(Representative).where(Representative.id == representative_id)
+    if for_update:
+        statement = statement.with_for_update()  # the version check and the change are atomic
+    representative = (await session.execute(statement)).scalar_one_or_none()
+    if representative is None:
+        raise ProblemError(
+            404,
+            "representative_not_found",
+            f"No representative {representative_id}.",
+            representative=str(representative_id),
+        )
+    return representative
+
+
+def _after(cursor: str | None) -> tuple[str, str, uuid.UUID] | None:
+    """The sort key inside a cursor (country, name, id)."""
+    key = decode_cursor(cursor, 3)
+    if key is None:
+        return None
+    invalid = ProblemError(400, "invalid_cursor", "The cursor is not one this API issued.")
+    if not all(isinstance(part, str) for part in key):
+        raise invalid
+    country, name, representative_id = key
+    try:
+        return country, name, uuid.UUID(representative_id)
+    except ValueError as exc:
+        raise invalid from exc
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    country: str | None,
+    role: RepresentativeRole | None,
+    active: bool | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Representative], str | None]:
+    """One page ordered by country, name and id, and the cursor of the next (None at the end)."""
+    order = (Representative.country, Representative.name, Representative.id)
+    statement = select(Representative).order_by(*order).limit(limit + 1)  # one more: is there a next page
+    if country is not None:
+        statement = statement.where(Representative.country == country.upper())
+    if role is not None:
+        statement = statement.where(Representative.role == role)
+    if active is not None:
+        ended = Representative.ended_on.is_not(None)
+        statement = statement.where(~ended if active else ended)
+    after = _after(cursor)
+    if after is not None:
+        statement = statement.where(tuple_(*order) > tuple_(*after))
+    representatives = list((await session.execute(statement)).scalars().all())
+    if len(representatives) <= limit:
+        return representatives, None
+    page = representatives[:limit]
+    last = page[-1]
+    return page, encode_cursor([last.country, last.name, str(last.id)])
