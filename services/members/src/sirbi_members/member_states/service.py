@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sirbi_members.changes import publish_change
 from sirbi_members.member_states import repository
 from sirbi_members.member_states.events import (
     MemberStateAdmitted,
@@ -18,8 +19,6 @@ from sirbi_members.member_states.events import (
 )
 from sirbi_members.member_states.models import IllegalTransition, MemberState, MemberStatus
 from sirbi_members.member_states.schemas import LocalizedName, MemberStatePublic
-from sirbi_members.streams import members_outbox
-from sirbi_shared.history import record_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -29,15 +28,15 @@ async def _published(
 ) -> MemberState:
     await session.flush()
     public = MemberStatePublic.of(state)
-    await members_outbox.add(session, event(member_state=public), aggregate_id=state.code)
-    await record_change(
+    await publish_change(
         session,
+        event(member_state=public),
         aggregate_type="member_state",
         aggregate_id=state.code,
         version=state.version,
         action=action,
         actor=actor,
-        state=public.model_dump(mode="json"),
+        state=public,
     )
     return state
 

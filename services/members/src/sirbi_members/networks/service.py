@@ -9,14 +9,13 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_members.access import ensure_country_scope
+from sirbi_members.changes import publish_change
 from sirbi_members.member_states import repository as member_states
 from sirbi_members.networks import repository
 from sirbi_members.networks.events import NetworkEvent, NetworkRegistered, NetworkUpdated
 from sirbi_members.networks.models import Network
 from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, NetworkPublic
-from sirbi_members.streams import members_outbox
 from sirbi_shared.auth import Principal
-from sirbi_shared.history import record_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -26,15 +25,15 @@ async def _published(
 ) -> Network:
     await session.flush()
     public = NetworkPublic.of(network)
-    await members_outbox.add(session, event(network=public), aggregate_id=str(network.id))
-    await record_change(
+    await publish_change(
         session,
+        event(network=public),
         aggregate_type="network",
         aggregate_id=str(network.id),
         version=network.version,
         action=action,
         actor=by.subject,
-        state=public.model_dump(mode="json"),
+        state=public,
     )
     return network
 

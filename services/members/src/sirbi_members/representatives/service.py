@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_members.access import ensure_country_scope
+from sirbi_members.changes import publish_change
 from sirbi_members.member_states import repository as member_states
 from sirbi_members.networks import repository as networks
 from sirbi_members.representatives import repository
@@ -24,9 +25,7 @@ from sirbi_members.representatives.schemas import (
     RepresentativeChanges,
     RepresentativePublic,
 )
-from sirbi_members.streams import members_outbox
 from sirbi_shared.auth import Principal
-from sirbi_shared.history import record_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -41,15 +40,15 @@ async def _published(
     await session.flush()
     # The history is readable by anyone, so like the event it holds no contact data.
     public = RepresentativePublic.of(representative)
-    await members_outbox.add(session, event(representative=public), aggregate_id=str(representative.id))
-    await record_change(
+    await publish_change(
         session,
+        event(representative=public),
         aggregate_type="representative",
         aggregate_id=str(representative.id),
         version=representative.version,
         action=action,
         actor=by.subject,
-        state=public.model_dump(mode="json"),
+        state=public,
     )
     return representative
 
