@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -63,6 +63,27 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def copy_rows(
+    session: AsyncSession, table: Table, columns: Sequence[str], records: Iterable[Sequence[Any]]
+) -> None:
+    """Bulk-load rows with PostgreSQL COPY, in the session's transaction.
+
+    For thousands of rows COPY is several times cheaper than INSERT on both sides: asyncpg
+    encodes the records in binary without SQLAlchemy's per-value processing. JSON(B) values are
+    passed as JSON text. `records` is consumed lazily, taking turns with other tasks.
+    """
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection  # the asyncpg connection holding this transaction
+    if not driver.is_in_transaction():
+        # SQLAlchemy sends BEGIN with the session's first statement; a COPY sent straight to the
+        # driver before any would run on its own, outside the transaction (and survive a rollback).
+        await connection.execute(text("SELECT 1"))
+    await driver.copy_records_to_table(
+        table.name, records=records, columns=list(columns), schema_name=table.schema
+    )
 
 
 def get_database(request: Request) -> Database:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -28,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_shared.db import copy_rows
 
 history_metadata = MetaData()
 
@@ -83,10 +86,29 @@ async def record_change(
     )
 
 
+_COPY_COLUMNS = ("aggregate_type", "aggregate_id", "version", "action", "actor", "state")
+
+
 async def record_changes(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
-    """Many entries at once (bulk operations); each has the keyword arguments of `record_change`."""
+    """Many entries at once (bulk operations, by COPY); each has the keyword arguments of
+    `record_change`."""
     if entries:
-        await session.execute(insert(history_table), entries)
+        await copy_rows(
+            session,
+            history_table,
+            _COPY_COLUMNS,
+            (
+                (
+                    e["aggregate_type"],
+                    e["aggregate_id"],
+                    e["version"],
+                    e["action"],
+                    e["actor"],
+                    to_json(e["state"]).decode(),
+                )
+                for e in entries
+            ),
+        )
 
 
 async def read_history(session: AsyncSession, aggregate_type: str, aggregate_id: str) -> list[HistoryEntry]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import uuid_utils
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 CONTENT_TYPE = "application/json"
@@ -31,13 +31,16 @@ class EnvelopeError(ValueError):
 
 
 def new_event_id() -> str:
-    """A time-ordered id (UUIDv7 layout) so ids sort roughly by creation time in logs and tables."""
-    millis = int(datetime.now(UTC).timestamp() * 1000)
-    raw = bytearray(uuid.uuid4().bytes)
-    raw[0:6] = millis.to_bytes(6, "big")
-    raw[6] = (raw[6] & 0x0F) | 0x70
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    return str(uuid.UUID(bytes=bytes(raw)))
+    """A time-ordered id (UUIDv7, RFC 9562) so ids sort roughly by creation time in logs and
+    tables. Made in Rust from a user-space CSPRNG: bulk writes make one per row, and a system
+    call for randomness each time showed in their profile."""
+    return str(uuid_utils.uuid7())
+
+
+def check_extension_names(extensions: Mapping[str, str]) -> None:
+    for name in extensions:
+        if not _EXTENSION_NAME.match(name) or name in _KNOWN:
+            raise ValueError(f"invalid CloudEvents extension name {name!r}")
 
 
 class CloudEvent(BaseModel):
@@ -59,9 +62,7 @@ class CloudEvent(BaseModel):
     @field_validator("extensions")
     @classmethod
     def _extension_names(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in value:
-            if not _EXTENSION_NAME.match(name) or name in _KNOWN:
-                raise ValueError(f"invalid CloudEvents extension name {name!r}")
+        check_extension_names(value)
         return value
 
     @property

@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from sirbi_shared.events.envelope import CloudEvent
+from sirbi_shared.events.envelope import PARTITION_KEY, CloudEvent, check_extension_names, new_event_id
 from sirbi_shared.events.topics import TopicSpec
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -126,12 +127,18 @@ class EventStream:
         name = type(payload).event_type
         if self._types.get(name, None) is None or self._types[name].payload is not type(payload):
             raise UnknownEventType(f"{name} is not registered on stream {self.topic}")
-        return CloudEvent(
+        merged = {**(extensions or {}), PARTITION_KEY: aggregate_id}
+        check_extension_names(merged)
+        # Every other part is known good (our source, a registered type, a validated payload), so
+        # the envelope is not validated again: bulk writes make one per row.
+        return CloudEvent.model_construct(
+            id=new_event_id(),
+            time=datetime.now(UTC),
             source=self.source,
             type=name,
             subject=aggregate_id,
             data=payload.model_dump(mode="json"),
-            extensions={**(extensions or {}), "partitionkey": aggregate_id},
+            extensions=merged,
         )
 
     def parse(self, event: CloudEvent) -> EventPayload:

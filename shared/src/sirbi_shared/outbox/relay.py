@@ -30,6 +30,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 from sirbi_shared.backoff import Backoff, keep_running
 from sirbi_shared.outbox.tables import OUTBOX_CHANNEL
+from sirbi_shared.turns import in_turns
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +226,7 @@ class OutboxRelay:
         deliveries: list[Awaitable[Any]] = []
         for partition, keyed_rows in by_partition.items():
             batch = producer.create_batch()
-            for key, row in keyed_rows:
+            async for key, row in in_turns(keyed_rows):  # a big batch must not stall other lanes
                 record = {
                     "key": key,
                     "value": row["data"].encode(),

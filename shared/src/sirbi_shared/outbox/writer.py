@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from pydantic_core import to_json
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sirbi_shared.db import copy_rows
 from sirbi_shared.events.envelope import CloudEvent
 from sirbi_shared.events.stream import EventPayload, EventStream
 from sirbi_shared.outbox.tables import outbox_table
 from sirbi_shared.tracing import current_traceparent
+
+_COPY_COLUMNS = ("event_id", "topic", "partition_key", "event_type", "headers", "data")
 
 
 def _row(topic: str, event: CloudEvent) -> dict[str, object]:
@@ -44,9 +48,26 @@ class Outbox:
         return event
 
     async def add_many(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:
-        """Record ready-made envelopes (bulk operations); all go to this stream's topic."""
-        if events:
-            await session.execute(insert(outbox_table), [_row(self.stream.topic, e) for e in events])
+        """Record ready-made envelopes (bulk operations); all go to this stream's topic, by COPY."""
+        if not events:
+            return
+        topic = self.stream.topic
+        await copy_rows(
+            session,
+            outbox_table,
+            _COPY_COLUMNS,
+            (
+                (
+                    e.id,
+                    topic,
+                    e.partition_key,
+                    e.type,
+                    to_json({name: value.decode() for name, value in e.kafka_headers()}).decode(),
+                    to_json(e.data).decode(),
+                )
+                for e in events
+            ),
+        )
 
     @staticmethod
     def _trace(extensions: Mapping[str, str] | None) -> dict[str, str]:

@@ -92,22 +92,26 @@ class _Rejected(ValueError):
     """Why a row cannot be imported (the report's reason)."""
 
 
-def _library_fields(country: str, raw: dict[str | None, str | None]) -> LibraryFields:
-    if None in raw:
+def _library_fields(country: str, columns: dict[str, int], values: list[str]) -> LibraryFields:
+    if len(values) > len(columns):
         raise _Rejected("more values than columns")
-    row = {str(k).strip().lower(): v for k, v in raw.items()}
-    if any(value is None for value in row.values()):
+    if len(values) < len(columns):
         raise _Rejected("fewer values than columns")
-    row_country = _blank(row.get("country"))
+
+    def cell(name: str) -> str | None:
+        index = columns.get(name)
+        return _blank(values[index]) if index is not None else None
+
+    row_country = cell("country")
     if row_country and row_country.upper() != country:
         raise _Rejected(f"country {row_country} differs from the import's country {country}")
-    isil = _blank(row.get("isil"))
+    isil = cell("isil")
     if isil:
         try:
             isil = validate_isil(isil, country)
         except InvalidIsil as exc:
             raise _Rejected(str(exc)) from exc
-    latitude, longitude = _blank(row.get("latitude")), _blank(row.get("longitude"))
+    latitude, longitude = cell("latitude"), cell("longitude")
     if (latitude is None) != (longitude is None):
         raise _Rejected("latitude and longitude go together")
     try:
@@ -122,23 +126,24 @@ def _library_fields(country: str, raw: dict[str | None, str | None]) -> LibraryF
         return LibraryFields.model_validate(
             {
                 "isil": isil,
-                "national_id": _blank(row.get("national_id")),
-                "name": _blank(row.get("name")) or "",
-                "type": _blank(row.get("type")) or "public",
-                "admin_levels": [v for c in ADMIN_COLUMNS if (v := _blank(row.get(c)))],
-                "address": _blank(row.get("address")),
+                "national_id": cell("national_id"),
+                "name": cell("name") or "",
+                "type": cell("type") or "public",
+                "admin_levels": [v for c in ADMIN_COLUMNS if (v := cell(c))],
+                "address": cell("address"),
                 "coordinates": coordinates,
-                "status": _blank(row.get("status")) or "open",
-                "capabilities": [c.strip() for c in (row.get("capabilities") or "").split(";") if c.strip()],
+                "status": cell("status") or "open",
+                "capabilities": [c.strip() for c in (cell("capabilities") or "").split(";") if c.strip()],
             }
         )
     except ValidationError as exc:
         raise _Rejected(_explain(exc)) from exc
 
 
-def parse_row(country: str, line: int, raw: dict[str | None, str | None]) -> ParsedRow:
+def parse_row(country: str, line: int, columns: dict[str, int], values: list[str]) -> ParsedRow:
+    """One data row; `columns` maps the header's (normalised) names to their positions."""
     try:
-        fields = _library_fields(country, raw)
+        fields = _library_fields(country, columns, values)
     except _Rejected as exc:
         return ParsedRow(line, reason=str(exc))
     return ParsedRow(line, fields=fields, key=directory_key(country, fields.isil, fields.national_id))
@@ -146,15 +151,19 @@ def parse_row(country: str, line: int, raw: dict[str | None, str | None]) -> Par
 
 def read_rows(country: str, text: IO[str]) -> Iterator[ParsedRow]:
     """Stream the file's data rows; line numbers are those of each row's first line in the file."""
-    reader = csv.DictReader(text)
-    check_header(reader.fieldnames)
+    reader = csv.reader(text)
+    header = next(reader, None)
+    check_header(header)
+    assert header is not None
+    columns = {name.strip().lower(): index for index, name in enumerate(header)}
     previous_end = reader.line_num  # the header's last line
-    for raw in reader:
-        yield parse_row(country, previous_end + 1, raw)
+    for values in reader:
+        if values:  # a blank line is no row (as csv.DictReader had it)
+            yield parse_row(country, previous_end + 1, columns, values)
         previous_end = reader.line_num
 
 
 def count_rows(text: IO[str]) -> int:
     reader = csv.reader(text)
     next(reader, None)
-    return sum(1 for _ in reader)
+    return sum(1 for values in reader if values)  # blank lines are no rows, as in read_rows

@@ -7,13 +7,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Column, MetaData, Row, Table, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.schema import CreateTable
+from uuid_utils.compat import uuid7
 
 from sirbi_members.libraries.isil import directory_key
 from sirbi_members.libraries.models import Library
-from sirbi_members.libraries.schemas import LibraryFields, search_text
+from sirbi_members.libraries.schemas import LibraryFields, admin_area, search_text
+from sirbi_shared.db import copy_rows
 from sirbi_shared.http.problems import ProblemError
 
 # The columns an import or an edit may change; an upsert that changes none of them is no change.
@@ -35,7 +38,7 @@ DESCRIBED = (
 
 def row_values(country: str, fields: LibraryFields) -> dict[str, Any]:
     """The column values of a library described by `fields` in `country`."""
-    admin_area = " / ".join(fields.admin_levels)
+    area = admin_area(fields.admin_levels)
     return {
         "country": country,
         "directory_key": directory_key(country, fields.isil, fields.national_id),
@@ -44,13 +47,13 @@ def row_values(country: str, fields: LibraryFields) -> dict[str, Any]:
         "name": fields.name,
         "type": str(fields.type),
         "admin_levels": list(fields.admin_levels),
-        "admin_area": admin_area,
+        "admin_area": area,
         "address": fields.address,
         "latitude": fields.coordinates.latitude if fields.coordinates else None,
         "longitude": fields.coordinates.longitude if fields.coordinates else None,
         "status": str(fields.status),
         "capabilities": [str(c) for c in fields.capabilities],
-        "search_text": search_text(fields.name, admin_area, fields.address, fields.isil, fields.national_id),
+        "search_text": search_text(fields.name, area, fields.address, fields.isil, fields.national_id),
     }
 
 
@@ -68,35 +71,61 @@ async def key_taken(session: AsyncSession, key: str) -> bool:
     return (await session.execute(select(Library.id).where(Library.directory_key == key))).first() is not None
 
 
-async def upsert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[tuple[Library, bool]]:
-    """Insert new libraries and update changed ones in one statement.
+# Rows on their way into `libraries`: COPY fills this per-connection scratch table, then one
+# INSERT … SELECT … ON CONFLICT merges it. Emptied at each commit; lives as long as the connection.
+_incoming = Table(
+    "incoming_libraries",
+    MetaData(),
+    *(Column(c.name, c.type) for c in Library.__table__.columns if c.name != "created_at"),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DELETE ROWS",
+)
+_INCOMING_COLUMNS = [c.name for c in _incoming.columns]
 
-    Returns only the rows that were written, each with True when it was new. A row identical to
-    what is stored is not touched (no new version), which is what makes re-importing a file a
+
+def _incoming_record(row: dict[str, Any], now: datetime) -> tuple[Any, ...]:
+    # Time-ordered ids: new rows land at the right edge of the primary key index.
+    values = {**row, "id": uuid7(), "version": 1, "updated_at": now}
+    return tuple(values[c] for c in _INCOMING_COLUMNS)
+
+
+def _merge_statement() -> Any:
+    statement = insert(Library).from_select(_INCOMING_COLUMNS, select(_incoming))
+    excluded = statement.excluded
+    changed = tuple_(*(getattr(Library, c) for c in DESCRIBED)).is_distinct_from(
+        tuple_(*(getattr(excluded, c) for c in DESCRIBED))
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[Library.directory_key],
+        set_={
+            **{c: getattr(excluded, c) for c in DESCRIBED},
+            "version": Library.version + 1,
+            "updated_at": excluded.updated_at,
+        },
+        # Only real changes are written; a key of another country, or a closed library, is left as is.
+        where=changed & (Library.country == excluded.country) & (Library.status != "closed"),
+    ).returning(Library.id, Library.directory_key, Library.version, Library.updated_at)
+
+
+_MERGE = _merge_statement()
+
+
+async def upsert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Row[Any]]:
+    """Insert new libraries and update changed ones (values from `row_values`).
+
+    Returns (id, directory_key, version, updated_at) of the rows that were written: a library is
+    new when its version is 1, and its described columns are the given values. A row identical
+    to what is stored is not touched (no new version), which is what makes re-importing a file a
     no-op. A key that belongs to another country is never moved by a country's import.
     """
     if not rows:
         return []
     now = datetime.now(UTC)
-    statement = insert(Library)
-    excluded = statement.excluded
-    changed = tuple_(*(getattr(Library, c) for c in DESCRIBED)).is_distinct_from(
-        tuple_(*(getattr(excluded, c) for c in DESCRIBED))
+    await session.execute(CreateTable(_incoming, if_not_exists=True))
+    await copy_rows(
+        session,
+        _incoming,
+        _INCOMING_COLUMNS,
+        [_incoming_record(row, now) for row in rows],
     )
-    upsert_statement = statement.on_conflict_do_update(
-        index_elements=[Library.directory_key],
-        set_={
-            **{c: getattr(excluded, c) for c in DESCRIBED},
-            "version": Library.version + 1,
-            "updated_at": now,
-        },
-        where=changed & (Library.country == excluded.country) & (Library.status != "closed"),
-    ).returning(Library)
-    # Rows as a parameter list, not .values(rows): one compiled (and cached) statement, sent in
-    # batches by SQLAlchemy's "insertmanyvalues", instead of a new huge statement per call.
-    parameters = [{**row, "id": uuid.uuid4(), "version": 1, "updated_at": now} for row in rows]
-    result = await session.scalars(
-        upsert_statement, parameters, execution_options={"populate_existing": True}
-    )
-    # A library at version 1 after the statement was inserted by it; any other was updated.
-    return [(library, library.version == 1) for library in result.all()]
+    return list((await session.execute(_MERGE)).all())

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Protocol, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from sirbi_members.libraries.isil import validate_isil
-from sirbi_members.libraries.models import Capability, Library, LibraryStatus, LibraryType
+from sirbi_members.libraries.models import Capability, LibraryStatus, LibraryType
+
+# One administrative level's name (checked by pydantic's core, not Python: imports validate many).
+AdminLevel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class Coordinates(BaseModel):
@@ -29,7 +33,7 @@ class LibraryFields(BaseModel):
     national_id: str | None = Field(default=None, min_length=1, max_length=50, examples=["150101-0001"])
     name: str = Field(min_length=1, max_length=300, examples=["Biblioteca Pública Municipal de Miraflores"])
     type: LibraryType = LibraryType.PUBLIC
-    admin_levels: list[str] = Field(
+    admin_levels: list[AdminLevel] = Field(
         default_factory=list,
         max_length=6,
         description="The country's own administrative levels, top down",
@@ -41,14 +45,6 @@ class LibraryFields(BaseModel):
     capabilities: list[Capability] = Field(
         default_factory=list, examples=[["internet_access", "public_computers"]]
     )
-
-    @field_validator("admin_levels")
-    @classmethod
-    def _levels(cls, levels: list[str]) -> list[str]:
-        cleaned = [level.strip() for level in levels]
-        if any(not level or len(level) > 120 for level in cleaned):
-            raise ValueError("administrative levels must be non-empty names of at most 120 characters")
-        return cleaned
 
     @field_validator("capabilities")
     @classmethod
@@ -92,13 +88,31 @@ class LibraryPublic(LibraryFields):
         return self
 
     @classmethod
-    def of(cls, library: Library) -> LibraryPublic:
+    def described(
+        cls, fields: LibraryFields, *, id: uuid.UUID, country: str, version: int, updated_at: datetime
+    ) -> LibraryPublic:
+        """A library just written from validated `fields` (what bulk writes announce, without
+        reading every column back)."""
+        stored = {
+            **fields.__dict__,
+            "id": id,
+            "country": country,
+            "admin_area": admin_area(fields.admin_levels),
+            "version": version,
+            "updated_at": updated_at,
+        }
+        return cls.model_construct(**stored)
+
+    @classmethod
+    def of(cls, library: StoredLibrary) -> LibraryPublic:
+        """From a stored row, which the table's constraints and the writers have already checked
+        (so no validation again: exports and imports make this call for every library)."""
         coordinates = (
-            Coordinates(latitude=library.latitude, longitude=library.longitude)
+            Coordinates.model_construct(latitude=library.latitude, longitude=library.longitude)
             if library.latitude is not None and library.longitude is not None
             else None
         )
-        return cls(
+        return cls.model_construct(
             id=library.id,
             country=library.country,
             isil=library.isil,
@@ -116,8 +130,52 @@ class LibraryPublic(LibraryFields):
         )
 
 
+def admin_area(levels: list[str]) -> str:
+    """The administrative levels as one path, e.g. "Lima / Lima / Miraflores" (prefix filters)."""
+    return " / ".join(levels)
+
+
+class StoredLibrary(Protocol):
+    """A library as the table holds it: an ORM entity or a row returned by a bulk statement."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def isil(self) -> str | None: ...
+    @property
+    def national_id(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def admin_levels(self) -> list[str]: ...
+    @property
+    def admin_area(self) -> str: ...
+    @property
+    def address(self) -> str | None: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def capabilities(self) -> list[str]: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+# Combining marks (accents, tildes, cedillas…) of the Latin, Greek and Cyrillic scripts, as NFKD
+# separates them from their letters.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def search_text(*parts: str | None) -> str:
     """Lower-case, accents removed, so 'biblioteca publica' finds 'Biblioteca Pública'."""
     joined = " ".join(p for p in parts if p)
-    decomposed = unicodedata.normalize("NFKD", joined.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", joined.casefold()))

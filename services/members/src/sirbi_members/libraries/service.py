@@ -24,23 +24,24 @@ from sirbi_shared.events import CloudEvent
 from sirbi_shared.history import record_changes
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
+from sirbi_shared.turns import in_turns
 
 
-async def _announce(
-    session: AsyncSession, changes: Sequence[tuple[Library, LibraryEvent, str]], actor: str
-) -> None:
+async def _announce(session: AsyncSession, changes: Sequence[tuple[LibraryEvent, str]], actor: str) -> None:
     events: list[CloudEvent] = []
     history: list[dict[str, Any]] = []
-    for library, event, action in changes:
-        events.append(directory_stream.new_event(event, aggregate_id=str(library.id)))
+    async for event, action in in_turns(changes):
+        library_id = str(event.library.id)
+        envelope = directory_stream.new_event(event, aggregate_id=library_id)
+        events.append(envelope)
         history.append(
             {
                 "aggregate_type": "library",
-                "aggregate_id": str(library.id),
-                "version": library.version,
+                "aggregate_id": library_id,
+                "version": event.library.version,
                 "action": action,
                 "actor": actor,
-                "state": event.library.model_dump(mode="json"),
+                "state": envelope.data["library"],  # serialised once, for the event and the history
             }
         )
     await directory_outbox.add_many(session, events)
@@ -60,17 +61,18 @@ async def register(session: AsyncSession, body: LibraryCreate, actor: str) -> Li
             409, "library_exists", "A library with this ISIL or national id is already in the directory."
         )
     written = await repository.upsert(session, [values])
-    if not written or not written[0][1]:
+    if not written or written[0].version != 1:
         # Registered by a concurrent request between the check and the insert: the upsert left
         # it alone or updated it; either way this is a conflict (and the error rolls back).
         raise ProblemError(
             409, "library_exists", "A library with this ISIL or national id is already in the directory."
         )
-    [(library, _)] = written
-    await _announce(
-        session, [(library, LibraryRegistered(library=LibraryPublic.of(library)), "registered")], actor
+    [row] = written
+    public = LibraryPublic.described(
+        body, id=row.id, country=body.country, version=row.version, updated_at=row.updated_at
     )
-    return library
+    await _announce(session, [(LibraryRegistered(library=public), "registered")], actor)
+    return await repository.get(session, row.id)
 
 
 async def describe(
@@ -106,9 +108,7 @@ async def describe(
         library.updated_at = datetime.now(UTC)
         await session.flush()
         await session.refresh(library)
-        await _announce(
-            session, [(library, LibraryUpdated(library=LibraryPublic.of(library)), "updated")], actor
-        )
+        await _announce(session, [(LibraryUpdated(library=LibraryPublic.of(library)), "updated")], actor)
     return library
 
 
@@ -125,7 +125,7 @@ async def close(
     await session.flush()
     await session.refresh(library)
     await _announce(
-        session, [(library, LibraryClosed(library=LibraryPublic.of(library), reason=reason), "closed")], actor
+        session, [(LibraryClosed(library=LibraryPublic.of(library), reason=reason), "closed")], actor
     )
     return library
 
@@ -134,14 +134,21 @@ async def apply_import_batch(
     session: AsyncSession, country: str, rows: Sequence[LibraryFields], actor: str
 ) -> tuple[int, int]:
     """Upsert validated rows of one country; returns (created, updated). Unchanged rows emit nothing."""
-    written = await repository.upsert(session, [repository.row_values(country, row) for row in rows])
-    changes: list[tuple[Library, LibraryEvent, str]] = []
-    for library, created in written:
-        public = LibraryPublic.of(library)
-        if created:
-            changes.append((library, LibraryRegistered(library=public), "registered"))
+    values = [repository.row_values(country, row) async for row in in_turns(rows)]
+    described = {v["directory_key"]: row for v, row in zip(values, rows, strict=True)}
+    changes: list[tuple[LibraryEvent, str]] = []
+    async for written in in_turns(await repository.upsert(session, values)):
+        public = LibraryPublic.described(
+            described[written.directory_key],
+            id=written.id,
+            country=country,
+            version=written.version,
+            updated_at=written.updated_at,
+        )
+        if written.version == 1:  # inserted by this statement
+            changes.append((LibraryRegistered(library=public), "registered"))
         else:
-            changes.append((library, LibraryUpdated(library=public), "updated"))
+            changes.append((LibraryUpdated(library=public), "updated"))
     await _announce(session, changes, actor)
-    created_count = sum(1 for _, created in written if created)
-    return created_count, len(written) - created_count
+    created = sum(1 for event, _ in changes if isinstance(event, LibraryRegistered))
+    return created, len(changes) - created
