@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Select, Text, or_, select, tuple_, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from sirbi_members.libraries.models import Capability, Library, LibraryStatus, LibraryType
 from sirbi_members.libraries.schemas import search_text
-from sirbi_shared.http.pagination import decode_cursor, encode_cursor
-from sirbi_shared.http.problems import ProblemError
+from sirbi_members.listing import decode_after, next_cursor
 
 ADMIN_SEPARATOR = " / "
 
@@ -71,24 +68,11 @@ class DirectoryQuery:
     def page(self, limit: int, cursor: str | None) -> Select[Library]:
         """One page: `limit + 1` rows after the cursor (the extra row tells whether more follow)."""
         statement = self.select()
-        after = decode_page_cursor(cursor)
+        after = decode_after(cursor)
         if after is not None:
             statement = statement.where(tuple_(Library.country, Library.name, Library.id) > tuple_(*after))
         return statement.limit(limit + 1)
 
 
 def page_cursor(library: Library) -> str:
-    return encode_cursor([library.country, library.name, str(library.id)])
-
-
-def decode_page_cursor(cursor: str | None) -> tuple[str, str, uuid.UUID] | None:
-    key: list[Any] | None = decode_cursor(cursor, 3)
-    if key is None:
-        return None
-    country, name, library_id = key
-    if not isinstance(country, str) or not isinstance(name, str) or not isinstance(library_id, str):
-        raise ProblemError(400, "invalid_cursor", "The cursor is not one this API issued.")
-    try:
-        return country, name, uuid.UUID(library_id)
-    except ValueError as exc:
-        raise ProblemError(400, "invalid_cursor", "The cursor is not one this API issued.") from exc
+    return next_cursor(library.country, library.name, library.id)

@@ -7,8 +7,8 @@ import uuid
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sirbi_members.listing import decode_after, next_cursor
 from sirbi_members.networks.models import Network, NetworkKind, NetworkStatus
-from sirbi_shared.http.pagination import decode_cursor, encode_cursor
 from sirbi_shared.http.problems import ProblemError
 
 
@@ -34,25 +34,6 @@ async def find(session: AsyncSession, country: str, official_name: str) -> Netwo
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-def _sort_key(network: Network) -> list[str]:
-    return [network.country, network.official_name, str(network.id)]
-
-
-def _after(cursor: str | None) -> tuple[str, str, uuid.UUID] | None:
-    """The sort key inside a cursor (country, official name, id)."""
-    key = decode_cursor(cursor, 3)
-    if key is None:
-        return None
-    invalid = ProblemError(400, "invalid_cursor", "The cursor is not one this API issued.")
-    if not all(isinstance(part, str) for part in key):
-        raise invalid
-    country, official_name, network_id = key
-    try:
-        return country, official_name, uuid.UUID(network_id)
-    except ValueError as exc:
-        raise invalid from exc
-
-
 async def list_page(
     session: AsyncSession,
     *,
@@ -71,11 +52,12 @@ async def list_page(
         statement = statement.where(Network.kind == kind)
     if status is not None:
         statement = statement.where(Network.status == status)
-    after = _after(cursor)
+    after = decode_after(cursor)
     if after is not None:
         statement = statement.where(tuple_(*order) > tuple_(*after))
     networks = list((await session.execute(statement)).scalars().all())
     if len(networks) <= limit:
         return networks, None
     page = networks[:limit]
-    return page, encode_cursor(_sort_key(page[-1]))
+    last = page[-1]
+    return page, next_cursor(last.country, last.official_name, last.id)

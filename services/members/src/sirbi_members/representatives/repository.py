@@ -7,8 +7,8 @@ import uuid
 from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sirbi_members.listing import decode_after, next_cursor
 from sirbi_members.representatives.models import Representative, RepresentativeRole
-from sirbi_shared.http.pagination import decode_cursor, encode_cursor
 from sirbi_shared.http.problems import ProblemError
 
 
@@ -27,21 +27,6 @@ async def get(
             representative=str(representative_id),
         )
     return representative
-
-
-def _after(cursor: str | None) -> tuple[str, str, uuid.UUID] | None:
-    """The sort key inside a cursor (country, name, id)."""
-    key = decode_cursor(cursor, 3)
-    if key is None:
-        return None
-    invalid = ProblemError(400, "invalid_cursor", "The cursor is not one this API issued.")
-    if not all(isinstance(part, str) for part in key):
-        raise invalid
-    country, name, representative_id = key
-    try:
-        return country, name, uuid.UUID(representative_id)
-    except ValueError as exc:
-        raise invalid from exc
 
 
 async def list_page(
@@ -63,7 +48,7 @@ async def list_page(
     if active is not None:
         ended = Representative.ended_on.is_not(None)
         statement = statement.where(~ended if active else ended)
-    after = _after(cursor)
+    after = decode_after(cursor)
     if after is not None:
         statement = statement.where(tuple_(*order) > tuple_(*after))
     representatives = list((await session.execute(statement)).scalars().all())
@@ -71,4 +56,4 @@ async def list_page(
         return representatives, None
     page = representatives[:limit]
     last = page[-1]
-    return page, encode_cursor([last.country, last.name, str(last.id)])
+    return page, next_cursor(last.country, last.name, last.id)
