@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -60,5 +61,23 @@ async def ensure_topics(
         if created:
             log.info("created Kafka topics", extra={"topics": created})
         return created
+    finally:
+        await admin.close()
+
+
+async def wait_for_topics(bootstrap_servers: str, names: Iterable[str], *, poll_seconds: float = 1.0) -> None:
+    """Return once every topic exists. A consumer of another service's stream waits here for its
+    owner to declare it: subscribed to a topic that does not exist yet, a consumer would only
+    notice it on its next metadata refresh, minutes later."""
+    wanted = set(names)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        logged = False
+        while missing := wanted - set(await admin.list_topics()):
+            if not logged:
+                log.info("waiting for topics to be declared", extra={"topics": sorted(missing)})
+                logged = True
+            await asyncio.sleep(poll_seconds)
     finally:
         await admin.close()

@@ -33,7 +33,7 @@ from sirbi_shared.backoff import Backoff, keep_running
 from sirbi_shared.db import Database
 from sirbi_shared.events.envelope import CloudEvent, EnvelopeError
 from sirbi_shared.events.stream import EventPayload, UnknownEventType
-from sirbi_shared.events.topics import TopicSpec, ensure_topics
+from sirbi_shared.events.topics import TopicSpec, ensure_topics, wait_for_topics
 from sirbi_shared.outbox.tables import inbox_table
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,7 @@ class EventConsumer:
             [TopicSpec(t + DLQ_SUFFIX, 1, {"retention.ms": "-1"}) for t in self.topics],
             replication_factor=self.replication_factor,
         )
+        await wait_for_topics(self.bootstrap_servers, self.topics)
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
             group_id=self.name,

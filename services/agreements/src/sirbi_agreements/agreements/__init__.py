@@ -1,0 +1,1 @@
+"""Cooperation agreements (convenios): their terms, parties, signatures and lifecycle."""

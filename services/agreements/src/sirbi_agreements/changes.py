@@ -1,0 +1,37 @@
+"""Recording one change of a record: its event on the agreements stream and its history entry, in
+the caller's transaction, both with the record's public state."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sirbi_agreements.streams import outbox
+from sirbi_shared.events import EventPayload
+from sirbi_shared.history import record_change
+
+# The actor of changes nobody clicked: the scheduler's and those caused by other services' events.
+SYSTEM_ACTOR = "system"
+
+
+async def publish_change(
+    session: AsyncSession,
+    event: EventPayload,
+    *,
+    aggregate_type: str,
+    aggregate_id: str,
+    version: int,
+    action: str,
+    actor: str,
+    state: BaseModel,
+) -> None:
+    await outbox.add(session, event, aggregate_id=aggregate_id)
+    await record_change(
+        session,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        version=version,
+        action=action,
+        actor=actor,
+        state=state.model_dump(mode="json"),
+    )
