@@ -70,6 +70,15 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
 
 
+def problem_docs(descriptions: Mapping[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for problem+json errors: `{404: "No such network"}` → the entry FastAPI
+    wants; pick an endpoint's with `{k: PROBLEMS[k] for k in (401, 403)}`."""
+    return {
+        status: {"description": description, "content": {PROBLEM_JSON: {}}}
+        for status, description in descriptions.items()
+    }
+
+
 _STATUS_CODES = {
     400: "bad_request",
     404: "not_found",

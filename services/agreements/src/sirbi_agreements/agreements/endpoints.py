@@ -23,25 +23,24 @@ from sirbi_agreements.agreements.schemas import (
 from sirbi_shared.db import SessionDep
 from sirbi_shared.history import HistoryEntry, read_history
 from sirbi_shared.http.pagination import MAX_LIMIT, Page
+from sirbi_shared.http.problems import problem_docs
 from sirbi_shared.http.versioning import IfMatch, set_etag
 
 router = APIRouter(prefix="/agreements", tags=["agreements"])
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {}}}
-
-
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    400: _problem("Cursor not issued by this API"),
-    401: _problem("Not signed in"),
-    403: _problem("Not allowed: wrong role, or not your country's agreement or party"),
-    404: _problem("No such agreement"),
-    409: _problem("Not allowed in the current status, already signed, code taken, or a party not active"),
-    412: _problem("Stale If-Match"),
-    422: _problem("Invalid request, unknown party, or not a party"),
-    428: _problem("If-Match missing"),
-}
+PROBLEMS = problem_docs(
+    {
+        400: "Cursor not issued by this API",
+        401: "Not signed in",
+        403: "Not allowed: wrong role, or not your country's agreement or party",
+        404: "No such agreement",
+        409: "Not allowed in the current status, already signed, code taken, or a party not active",
+        412: "Stale If-Match",
+        422: "Invalid request, unknown party, or not a party",
+        428: "If-Match missing",
+    }
+)
 CHANGE = (401, 403, 404, 409, 412, 422, 428)
 
 

@@ -24,7 +24,7 @@ from sirbi_agreements.agreements.events import (
     AgreementRenewed,
 )
 from sirbi_agreements.agreements.service import publish, today
-from sirbi_agreements.changes import SYSTEM_ACTOR
+from sirbi_shared.changes import SYSTEM_ACTOR
 from sirbi_shared.db import Database
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ publishes what happened (with the whole agreement) through the outbox."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -46,11 +47,12 @@ from sirbi_agreements.agreements.schemas import (
     PartyRef,
     SignatureInput,
 )
-from sirbi_agreements.changes import SYSTEM_ACTOR, publish_change
 from sirbi_agreements.member_facts import repository as member_facts
 from sirbi_agreements.member_facts.models import ACTIVE_MEMBER, CONSTITUTED_NETWORK
 from sirbi_agreements.partners import repository as partners
+from sirbi_agreements.streams import outbox
 from sirbi_shared.auth import Principal
+from sirbi_shared.changes import SYSTEM_ACTOR, publish_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -78,6 +80,7 @@ async def publish(
     public = AgreementPublic.of(agreement)
     await publish_change(
         session,
+        outbox,
         event(agreement=public, **details),
         aggregate_type="agreement",
         aggregate_id=str(agreement.id),
@@ -298,38 +301,49 @@ async def sign(
     return agreement
 
 
+async def _move(
+    session: AsyncSession,
+    agreement_id: uuid.UUID,
+    expected: int,
+    actor: str,
+    move: Callable[[Agreement], None],
+    event: type[AgreementEvent],
+    action: str,
+) -> Agreement:
+    """A secretariat command that only changes the status: 409 if the rules forbid it."""
+    agreement = await repository.get(session, agreement_id, for_update=True)
+    check_version(agreement.version, expected)
+    try:
+        move(agreement)
+    except IllegalTransition as exc:
+        raise _illegal(exc, agreement) from exc
+    return await publish(session, agreement, event, action, actor)
+
+
 async def suspend(
     session: AsyncSession, agreement_id: uuid.UUID, reason: str, expected: int, actor: str
 ) -> Agreement:
-    agreement = await repository.get(session, agreement_id, for_update=True)
-    check_version(agreement.version, expected)
-    try:
-        agreement.suspend(reason)
-    except IllegalTransition as exc:
-        raise _illegal(exc, agreement) from exc
-    return await publish(session, agreement, AgreementSuspended, "suspended", actor)
+    return await _move(
+        session, agreement_id, expected, actor, lambda a: a.suspend(reason), AgreementSuspended, "suspended"
+    )
 
 
 async def resume(session: AsyncSession, agreement_id: uuid.UUID, expected: int, actor: str) -> Agreement:
-    agreement = await repository.get(session, agreement_id, for_update=True)
-    check_version(agreement.version, expected)
-    try:
-        agreement.resume()
-    except IllegalTransition as exc:
-        raise _illegal(exc, agreement) from exc
-    return await publish(session, agreement, AgreementResumed, "resumed", actor)
+    return await _move(session, agreement_id, expected, actor, Agreement.resume, AgreementResumed, "resumed")
 
 
 async def terminate(
     session: AsyncSession, agreement_id: uuid.UUID, reason: str, expected: int, actor: str
 ) -> Agreement:
-    agreement = await repository.get(session, agreement_id, for_update=True)
-    check_version(agreement.version, expected)
-    try:
-        agreement.terminate(reason)
-    except IllegalTransition as exc:
-        raise _illegal(exc, agreement) from exc
-    return await publish(session, agreement, AgreementTerminated, "terminated", actor)
+    return await _move(
+        session,
+        agreement_id,
+        expected,
+        actor,
+        lambda a: a.terminate(reason),
+        AgreementTerminated,
+        "terminated",
+    )
 
 
 def _term_value(agreement: Agreement, name: str) -> Any:

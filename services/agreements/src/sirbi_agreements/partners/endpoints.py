@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from fastapi import APIRouter, Response
 
@@ -12,23 +11,22 @@ from sirbi_agreements.partners import repository, service
 from sirbi_agreements.partners.schemas import PartnerFields, PartnerPublic
 from sirbi_shared.db import SessionDep
 from sirbi_shared.history import HistoryEntry, read_history
+from sirbi_shared.http.problems import problem_docs
 from sirbi_shared.http.versioning import IfMatch, set_etag
 
 router = APIRouter(prefix="/partners", tags=["partners"])
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {}}}
-
-
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    401: _problem("Not signed in"),
-    403: _problem("Not the secretariat"),
-    404: _problem("No such partner"),
-    409: _problem("Another partner has this name"),
-    412: _problem("Stale If-Match"),
-    428: _problem("If-Match missing"),
-}
+PROBLEMS = problem_docs(
+    {
+        401: "Not signed in",
+        403: "Not the secretariat",
+        404: "No such partner",
+        409: "Another partner has this name",
+        412: "Stale If-Match",
+        428: "If-Match missing",
+    }
+)
 
 
 @router.get("", operation_id="list_partners", summary="Registered external partners, by name")

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sirbi_agreements.changes import publish_change
 from sirbi_agreements.partners import repository
 from sirbi_agreements.partners.events import PartnerEvent, PartnerRegistered, PartnerUpdated
 from sirbi_agreements.partners.models import Partner
 from sirbi_agreements.partners.schemas import PartnerFields, PartnerPublic
+from sirbi_agreements.streams import outbox
+from sirbi_shared.changes import publish_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -28,6 +29,7 @@ async def _published(
     public = PartnerPublic.of(partner)
     await publish_change(
         session,
+        outbox,
         event(partner=public),
         aggregate_type="partner",
         aggregate_id=str(partner.id),

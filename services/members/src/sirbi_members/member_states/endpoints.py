@@ -17,18 +17,21 @@ from sirbi_members.member_states.schemas import (
 )
 from sirbi_shared.db import SessionDep
 from sirbi_shared.history import HistoryEntry, read_history
+from sirbi_shared.http.problems import problem_docs
 from sirbi_shared.http.versioning import IfMatch, set_etag
 
 router = APIRouter(prefix="/member-states", tags=["member states"])
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in", "content": {"application/problem+json": {}}},
-    403: {"description": "Not the secretariat", "content": {"application/problem+json": {}}},
-    404: {"description": "No such member state", "content": {"application/problem+json": {}}},
-    409: {"description": "Not allowed from the current status", "content": {"application/problem+json": {}}},
-    412: {"description": "Stale If-Match", "content": {"application/problem+json": {}}},
-    428: {"description": "If-Match missing", "content": {"application/problem+json": {}}},
-}
+PROBLEMS = problem_docs(
+    {
+        401: "Not signed in",
+        403: "Not the secretariat",
+        404: "No such member state",
+        409: "Not allowed from the current status",
+        412: "Stale If-Match",
+        428: "If-Match missing",
+    }
+)
 
 
 @router.get("", operation_id="list_member_states", summary="List member states")

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sirbi_members.changes import publish_change
 from sirbi_members.member_states import repository
 from sirbi_members.member_states.events import (
     MemberStateAdmitted,
@@ -19,6 +18,8 @@ from sirbi_members.member_states.events import (
 )
 from sirbi_members.member_states.models import IllegalTransition, MemberState, MemberStatus
 from sirbi_members.member_states.schemas import LocalizedName, MemberStatePublic
+from sirbi_members.streams import members_outbox
+from sirbi_shared.changes import publish_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -30,6 +31,7 @@ async def _published(
     public = MemberStatePublic.of(state)
     await publish_change(
         session,
+        members_outbox,
         event(member_state=public),
         aggregate_type="member_state",
         aggregate_id=state.code,

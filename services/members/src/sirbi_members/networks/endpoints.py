@@ -4,7 +4,7 @@ representatives of the network's country."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -15,29 +15,23 @@ from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, Networ
 from sirbi_shared.db import SessionDep
 from sirbi_shared.history import HistoryEntry, read_history
 from sirbi_shared.http.pagination import MAX_LIMIT, Page
+from sirbi_shared.http.problems import problem_docs
 from sirbi_shared.http.versioning import IfMatch, set_etag
 
 router = APIRouter(prefix="/networks", tags=["national networks"])
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "A cursor this API did not issue", "content": {"application/problem+json": {}}},
-    401: {"description": "Not signed in", "content": {"application/problem+json": {}}},
-    403: {
-        "description": "Neither the secretariat nor a representative of the network's country",
-        "content": {"application/problem+json": {}},
-    },
-    404: {"description": "No such network", "content": {"application/problem+json": {}}},
-    409: {
-        "description": "The country already has a network of that name",
-        "content": {"application/problem+json": {}},
-    },
-    412: {"description": "Stale If-Match", "content": {"application/problem+json": {}}},
-    422: {
-        "description": "Invalid fields, or a country that is not a member state (`unknown_member_state`)",
-        "content": {"application/problem+json": {}},
-    },
-    428: {"description": "If-Match missing", "content": {"application/problem+json": {}}},
-}
+PROBLEMS = problem_docs(
+    {
+        400: "A cursor this API did not issue",
+        401: "Not signed in",
+        403: "Neither the secretariat nor a representative of the network's country",
+        404: "No such network",
+        409: "The country already has a network of that name",
+        412: "Stale If-Match",
+        422: "Invalid fields, or a country that is not a member state (`unknown_member_state`)",
+        428: "If-Match missing",
+    }
+)
 
 
 @router.get(

@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_members.access import ensure_country_scope
-from sirbi_members.changes import publish_change
 from sirbi_members.member_states import repository as member_states
 from sirbi_members.networks import repository
 from sirbi_members.networks.events import NetworkEvent, NetworkRegistered, NetworkUpdated
 from sirbi_members.networks.models import Network
 from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, NetworkPublic
+from sirbi_members.streams import members_outbox
 from sirbi_shared.auth import Principal
+from sirbi_shared.changes import publish_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -27,6 +28,7 @@ async def _published(
     public = NetworkPublic.of(network)
     await publish_change(
         session,
+        members_outbox,
         event(network=public),
         aggregate_type="network",
         aggregate_id=str(network.id),

@@ -4,7 +4,7 @@ for the secretariat and for the representatives of the record's country."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -21,27 +21,23 @@ from sirbi_shared.auth.dependencies import OptionalPrincipal
 from sirbi_shared.db import SessionDep
 from sirbi_shared.history import HistoryEntry, read_history
 from sirbi_shared.http.pagination import MAX_LIMIT, Page
+from sirbi_shared.http.problems import problem_docs
 from sirbi_shared.http.versioning import IfMatch, set_etag
 
 router = APIRouter(prefix="/representatives", tags=["representatives"])
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "A cursor this API did not issue", "content": {"application/problem+json": {}}},
-    401: {"description": "Not signed in, or an invalid token", "content": {"application/problem+json": {}}},
-    403: {
-        "description": "Neither the secretariat nor a representative of the record's country",
-        "content": {"application/problem+json": {}},
-    },
-    404: {"description": "No such representative", "content": {"application/problem+json": {}}},
-    409: {"description": "The appointment already ended", "content": {"application/problem+json": {}}},
-    412: {"description": "Stale If-Match", "content": {"application/problem+json": {}}},
-    422: {
-        "description": "Invalid fields, `unknown_member_state`, `network_not_in_country` or "
-        "`ended_before_appointed`",
-        "content": {"application/problem+json": {}},
-    },
-    428: {"description": "If-Match missing", "content": {"application/problem+json": {}}},
-}
+PROBLEMS = problem_docs(
+    {
+        400: "A cursor this API did not issue",
+        401: "Not signed in, or an invalid token",
+        403: "Neither the secretariat nor a representative of the record's country",
+        404: "No such representative",
+        409: "The appointment already ended",
+        412: "Stale If-Match",
+        422: "Invalid fields, `unknown_member_state`, `network_not_in_country` or `ended_before_appointed`",
+        428: "If-Match missing",
+    }
+)
 
 
 @router.get(

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_members.access import ensure_country_scope
-from sirbi_members.changes import publish_change
 from sirbi_members.member_states import repository as member_states
 from sirbi_members.networks import repository as networks
 from sirbi_members.representatives import repository
@@ -25,7 +24,9 @@ from sirbi_members.representatives.schemas import (
     RepresentativeChanges,
     RepresentativePublic,
 )
+from sirbi_members.streams import members_outbox
 from sirbi_shared.auth import Principal
+from sirbi_shared.changes import publish_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -42,6 +43,7 @@ async def _published(
     public = RepresentativePublic.of(representative)
     await publish_change(
         session,
+        members_outbox,
         event(representative=public),
         aggregate_type="representative",
         aggregate_id=str(representative.id),

@@ -1,18 +1,22 @@
-"""Recording one change of a members record: its event on the members stream and its history
-entry, in the caller's transaction, both with the record's public state."""
+"""One change of a record, as every service records it: its event in the outbox and its entry in
+the history, in the caller's transaction, both carrying the record's public state."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sirbi_members.streams import members_outbox
 from sirbi_shared.events import EventPayload
 from sirbi_shared.history import record_change
+from sirbi_shared.outbox import Outbox
+
+# The actor of changes nobody clicked: a scheduler's, and those caused by other services' events.
+SYSTEM_ACTOR = "system"
 
 
 async def publish_change(
     session: AsyncSession,
+    outbox: Outbox,
     event: EventPayload,
     *,
     aggregate_type: str,
@@ -22,7 +26,7 @@ async def publish_change(
     actor: str,
     state: BaseModel,
 ) -> None:
-    await members_outbox.add(session, event, aggregate_id=aggregate_id)
+    await outbox.add(session, event, aggregate_id=aggregate_id)
     await record_change(
         session,
         aggregate_type=aggregate_type,
