@@ -10,8 +10,8 @@ import pytest
 from services.agreements.tests.conftest import AgreementsUnderTest, MembersTopic, agreement_body, iso
 from services.agreements.tests.lifecycle import command, draft, in_force, ok, problem, published, sign, verbs
 from sirbi_agreements.agreements.scheduler import AgreementScheduler
-from sirbi_agreements.agreements.service import today
 from sirbi_shared.auth import Role
+from sirbi_shared.calendar import today
 
 
 async def test_draft_propose_and_every_signature_bring_it_into_force(

@@ -32,11 +32,12 @@ from sirbi_agreements.agreements.models import (
     PartyKind,
     RenewalRule,
 )
-from sirbi_agreements.agreements.service import publish, today
+from sirbi_agreements.agreements.service import publish
 from sirbi_agreements.partners import repository as partners
 from sirbi_agreements.partners import service as partner_service
 from sirbi_agreements.partners.models import Partner, PartnerKind
 from sirbi_agreements.partners.schemas import PartnerFields
+from sirbi_shared.calendar import today
 from sirbi_shared.db import Database
 
 SEED_ACTOR = "system:seed"

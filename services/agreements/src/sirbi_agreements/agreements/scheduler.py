@@ -23,7 +23,8 @@ from sirbi_agreements.agreements.events import (
     AgreementExpiringSoon,
     AgreementRenewed,
 )
-from sirbi_agreements.agreements.service import publish, today
+from sirbi_agreements.agreements.service import publish
+from sirbi_shared.calendar import today
 from sirbi_shared.changes import SYSTEM_ACTOR
 from sirbi_shared.db import Database
 

@@ -52,14 +52,10 @@ from sirbi_agreements.member_facts.models import ACTIVE_MEMBER, CONSTITUTED_NETW
 from sirbi_agreements.partners import repository as partners
 from sirbi_agreements.streams import outbox
 from sirbi_shared.auth import Principal
+from sirbi_shared.calendar import today
 from sirbi_shared.changes import SYSTEM_ACTOR, publish_change
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
-
-
-def today() -> date:
-    """The platform's calendar day (UTC): dates of agreements are compared with it."""
-    return datetime.now(UTC).date()
 
 
 async def publish(
