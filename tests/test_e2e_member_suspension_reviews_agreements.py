@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 
 from sirbi_agreements.app import create_app as create_agreements
-from sirbi_agreements.member_facts.models import KnownMemberState
 from sirbi_agreements.settings import Settings as AgreementsSettings
 from sirbi_members.app import create_app as create_members
 from sirbi_members.demo_data import seed as seed_members
@@ -18,18 +17,9 @@ from sirbi_members.settings import Settings as MembersSettings
 from sirbi_shared.auth import TokenIssuer
 from sirbi_shared.outbox.tables import outbox_table
 from tests.support.infra import Infrastructure
+from tests.support.platform import sign_into_force, wait_for_active_members
 from tests.support.probe import wait_until
-from tests.support.services import ServiceUnderTest, started_service
-
-
-async def _replica_has_active(agreements: ServiceUnderTest, *codes: str) -> bool:
-    async with agreements.database.transaction() as session:
-        rows = await session.execute(
-            select(KnownMemberState.code).where(
-                KnownMemberState.code.in_(codes), KnownMemberState.status == "active"
-            )
-        )
-        return len(rows.all()) == len(codes)
+from tests.support.services import started_service
 
 
 async def test_suspending_a_member_puts_its_agreement_under_review(infra: Infrastructure) -> None:
@@ -60,9 +50,7 @@ async def test_suspending_a_member_puts_its_agreement_under_review(infra: Infras
         ) as agreements,
     ):
         await seed_members(members.database)  # the 21 member states, admitted, with their events
-        await wait_until(
-            lambda: _replica_has_active(agreements, "PE", "CO"), timeout=60, what="the member replica"
-        )
+        await wait_for_active_members(agreements, "PE", "CO")
 
         body = {
             "code": "E2E-PE-CO-01",
@@ -74,30 +62,8 @@ async def test_suspending_a_member_puts_its_agreement_under_review(infra: Infras
             "start_date": "2025-01-01",
             "end_date": "2030-12-31",
         }
-        created = await agreements.client.post(
-            "/agreements", json=body, headers=agreements.representative("PE")
-        )
-        assert created.status_code == 201, created.text
-        agreement = created.json()
+        agreement = await sign_into_force(agreements, body)
         url = f"/agreements/{agreement['id']}"
-        for path, headers, payload in (
-            ("propose", agreements.representative("PE"), None),
-            (
-                "signatures",
-                agreements.representative("PE"),
-                {"party": "PE", "signatory": "Jefatura", "position": "Jefa"},
-            ),
-            (
-                "signatures",
-                agreements.representative("CO"),
-                {"party": "CO", "signatory": "Dirección", "position": "Director"},
-            ),
-        ):
-            response = await agreements.client.post(
-                f"{url}/{path}", json=payload, headers={**headers, "If-Match": f'"{agreement["version"]}"'}
-            )
-            assert response.status_code == 200, response.text
-            agreement = response.json()
         assert agreement["status"] == "in_force"
 
         etag = (await members.client.get("/member-states/PE")).headers["etag"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,50 +22,29 @@ from sirbi_agreements.member_facts.models import KnownMemberState
 from sirbi_agreements.settings import Settings
 from sirbi_shared.events import CloudEvent
 from sirbi_shared.events.topics import TopicSpec, ensure_topics
+from tests.support.contracts import TopicPublisher, member_state_event, network_event
 from tests.support.infra import Infrastructure
 from tests.support.probe import wait_until
 from tests.support.services import ServiceUnderTest, started_service
 
 AgreementsUnderTest = ServiceUnderTest
 MEMBERS_TOPIC = "sirbi.members.v1"
-NAMES = {"PE": "Perú", "CO": "Colombia", "CL": "Chile", "MX": "México", "BR": "Brasil", "AR": "Argentina"}
 
 
 class MembersTopic:
     """Membership events, published as the members service publishes them."""
 
-    def __init__(self, producer: AIOKafkaProducer, topic: str, service: AgreementsUnderTest) -> None:
-        self.producer = producer
-        self.topic = topic
+    def __init__(self, publisher: TopicPublisher, service: AgreementsUnderTest) -> None:
+        self.publisher = publisher
         self.service = service
         self.versions: dict[str, int] = {}
 
     async def send(self, event: CloudEvent) -> None:
-        await self.producer.send_and_wait(
-            self.topic, value=event.kafka_value(), key=event.kafka_key(), headers=event.kafka_headers()
-        )
+        await self.publisher.send(event)
 
     def member_state_event(self, code: str, verb: str, status: str, reason: str | None = None) -> CloudEvent:
-        version = self.versions.get(code, 0) + 1
-        self.versions[code] = version
-        name = NAMES.get(code, code)
-        return CloudEvent(
-            source="/sirbi/members",
-            type=f"org.sirbi.members.memberstate.{verb}.v1",
-            subject=code,
-            data={
-                "member_state": {
-                    "code": code,
-                    "names": {"es": name, "pt": name, "en": name},
-                    "status": status,
-                    "status_reason": reason,
-                    "admitted_on": "2020-01-01",
-                    "version": version,
-                    "updated_at": datetime.now(UTC).isoformat(),
-                }
-            },
-            extensions={"partitionkey": code},
-        )
+        self.versions[code] = self.versions.get(code, 0) + 1
+        return member_state_event(code, verb, status, self.versions[code], reason)
 
     async def member_state(self, code: str, verb: str, status: str, reason: str | None = None) -> CloudEvent:
         """Publish and wait until the agreements service's replica holds it."""
@@ -90,28 +69,7 @@ class MembersTopic:
 
     async def network(self, country: str, status: str = "constituted", version: int = 1) -> str:
         network_id = str(uuid.uuid4())
-        await self.send(
-            CloudEvent(
-                source="/sirbi/members",
-                type="org.sirbi.members.network.registered.v1",
-                subject=network_id,
-                data={
-                    "network": {
-                        "id": network_id,
-                        "country": country,
-                        "kind": "public",
-                        "official_name": f"Red Nacional de Bibliotecas Públicas ({country})",
-                        "governing_entity": "Ministerio de Cultura",
-                        "website": None,
-                        "status": status,
-                        "version": version,
-                        "created_at": datetime.now(UTC).isoformat(),
-                        "updated_at": datetime.now(UTC).isoformat(),
-                    }
-                },
-                extensions={"partitionkey": network_id},
-            )
-        )
+        await self.send(network_event(network_id, country, status, version))
         return network_id
 
 
@@ -140,7 +98,7 @@ async def members_topic(
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     try:
-        yield MembersTopic(producer, agreements.topic(MEMBERS_TOPIC), agreements)
+        yield MembersTopic(TopicPublisher(producer, agreements.topic(MEMBERS_TOPIC)), agreements)
     finally:
         await producer.stop()
 

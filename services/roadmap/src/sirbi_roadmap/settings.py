@@ -16,6 +16,8 @@ class Settings(ServiceSettings):
     service_name: ClassVar[str] = "roadmap"
 
     port: int = 8003
+    # How often overdue actions are looked for (each is announced once per due date).
+    overdue_interval_seconds: float = 60.0
     database_url: SecretStr = SecretStr(
         f"postgresql+asyncpg://sirbi:{LOCAL_DATABASE_PASSWORD}@127.0.0.1:55432/sirbi_roadmap"
     )

@@ -1,0 +1,1 @@
+"""Roadmap actions: their status, progress log, indicators and milestones, and the board."""

@@ -1,0 +1,1 @@
+"""The roadmap's reactions to other services' events."""

@@ -1,0 +1,9 @@
+"""The roadmap service's stream (topic `sirbi.roadmap.v1`) and its outbox."""
+
+from __future__ import annotations
+
+from sirbi_shared.events import EventStream
+from sirbi_shared.outbox import Outbox
+
+stream = EventStream("roadmap")
+outbox = Outbox(stream)

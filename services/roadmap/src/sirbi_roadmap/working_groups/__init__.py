@@ -1,0 +1,2 @@
+"""Working groups: the cooperation areas they look after, their coordinator, member countries
+and people."""
