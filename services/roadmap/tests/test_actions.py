@@ -338,3 +338,30 @@ async def test_board_filters_and_pages(roadmap: RoadmapUnderTest) -> None:
     problem(await roadmap.client.get("/actions", params={"cursor": "WyJ4IiwieSJd"}), 400, "invalid_cursor")
     problem(await roadmap.client.get(f"/working-groups/{c['id']}/board"), 404, "working_group_not_found")
     assert a["id"] != c["id"]
+
+
+@pytest.mark.parametrize("reached", [[], ["plan"], ["plan", "start"], ["plan", "start", "block"]])
+async def test_any_open_action_can_be_cancelled_and_then_no_longer_changes(
+    roadmap: RoadmapUnderTest, reached: list[str]
+) -> None:
+    group = await form_group(roadmap)
+    action = await propose(roadmap, proposal(group))
+    url = f"/actions/{action['id']}"
+    for command in reached:
+        action = ok(
+            await post(
+                roadmap, f"{url}/{command}", action, {"reason": "Sin fondos"} if command == "block" else None
+            )
+        )
+    action = ok(await post(roadmap, f"{url}/cancel", action, {"reason": "La red decidió no seguir"}))
+    assert (action["status"], action["status_reason"]) == ("cancelled", "La red decidió no seguir")
+    details = {
+        k: action[k]
+        for k in ("title", "description", "line_id", "participants", "start_date", "due_date", "priority")
+    }
+    edited = await roadmap.client.put(
+        url, json=details, headers={**roadmap.secretariat, "If-Match": f'"{action["version"]}"'}
+    )
+    problem(edited, 409, "action_closed")
+    problem(await post(roadmap, f"{url}/reassign", action, {"lead_country": "CO"}), 409, "action_closed")
+    assert (await verbs(roadmap, action["id"]))[-1] == "cancelled"

@@ -89,6 +89,28 @@ async def test_working_groups_and_who_joins_them(roadmap: RoadmapUnderTest) -> N
         "working_group_exists",
     )
     url = f"/working-groups/{group['id']}"
+    renamed = {
+        "name": "Formación de bibliotecarios",
+        "areas": ["training"],
+        "coordinator": {"name": "Nueva coordinación", "country": "PE"},
+    }
+    problem(
+        await roadmap.client.put(
+            url, json=renamed, headers={**coordinator(roadmap, group), "If-Match": '"1"'}
+        ),
+        403,
+        "forbidden",
+    )
+    taken = {**renamed, "name": other["name"]}
+    problem(
+        await roadmap.client.put(url, json=taken, headers={**roadmap.secretariat, "If-Match": '"1"'}),
+        409,
+        "working_group_exists",
+    )
+    group = ok(
+        await roadmap.client.put(url, json=renamed, headers={**roadmap.secretariat, "If-Match": '"1"'})
+    )
+    assert (group["name"], group["coordinator"]["country"], group["version"]) == (renamed["name"], "PE", 2)
     own = coordinator(roadmap, group)
     group = ok(await post(roadmap, f"{url}/countries", group, {"country": "pe"}, own))
     assert group["countries"] == ["PE"]
@@ -114,10 +136,18 @@ async def test_working_groups_and_who_joins_them(roadmap: RoadmapUnderTest) -> N
     assert group["countries"] == []
     assert await verbs(roadmap, group["id"]) == [
         "formed",
+        "updated",
         "member_joined",
         "member_joined",
         "member_left",
         "member_left",
     ]
     history = (await roadmap.client.get(f"{url}/history")).json()
-    assert [h["actor"] for h in history] == ["ana.secretariat", "coord", "coord", "coord", "ana.secretariat"]
+    assert [h["actor"] for h in history] == [
+        "ana.secretariat",
+        "ana.secretariat",
+        "coord",
+        "coord",
+        "coord",
+        "ana.secretariat",
+    ]
