@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from pathlib import Path
+from typing import ClassVar, Self
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from sirbi_shared.settings import LOCAL_DATABASE_PASSWORD, ServiceSettings
+from sirbi_shared.settings import LOCAL_DATABASE_PASSWORD, Environment, ServiceSettings
 
 
 class Settings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="SIRBI_GATEWAY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SIRBI_GATEWAY_", extra="ignore", populate_by_name=True)
 
     service_name: ClassVar[str] = "gateway"
 
@@ -19,3 +20,34 @@ class Settings(ServiceSettings):
     database_url: SecretStr = SecretStr(
         f"postgresql+asyncpg://sirbi:{LOCAL_DATABASE_PASSWORD}@127.0.0.1:55432/sirbi_gateway"
     )
+    # The gateway signs access tokens; the services only verify them.
+    jwt_private_key_file: Path | None = Field(default=None, validation_alias="SIRBI_JWT_PRIVATE_KEY_FILE")
+    # Where the services answer (the launcher and docker-compose set these).
+    members_url: str = Field(default="http://127.0.0.1:8001", validation_alias="SIRBI_MEMBERS_URL")
+    agreements_url: str = Field(default="http://127.0.0.1:8002", validation_alias="SIRBI_AGREEMENTS_URL")
+    roadmap_url: str = Field(default="http://127.0.0.1:8003", validation_alias="SIRBI_ROADMAP_URL")
+    # The first secretariat account, created on first start when no user exists yet.
+    first_secretariat_email: str | None = None
+    first_secretariat_password: SecretStr | None = None
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    # Browsers allowed to call the API (the web frontend when served from elsewhere, e.g. Vite's dev server).
+    cors_origins: list[str] = ["http://127.0.0.1:5173", "http://localhost:5173"]
+    # Rate limits, in the `limits` library's notation.
+    login_limit_per_account: str = "10/5minutes"
+    login_limit_per_address: str = "30/5minutes"
+    api_limit_per_client: str = "1200/minute"
+
+    @model_validator(mode="after")
+    def _production_secrets(self) -> Self:
+        if self.environment is Environment.PRODUCTION:
+            if self.jwt_private_key_file is None:
+                raise ValueError("refusing production settings: SIRBI_JWT_PRIVATE_KEY_FILE is not set")
+            password = self.first_secretariat_password
+            if password is not None and password.get_secret_value() in DEFAULT_SECRETS:
+                raise ValueError("refusing production settings: the first secretariat password is a default")
+        return self
+
+
+# Passwords that must never protect a production secretariat account.
+DEFAULT_SECRETS = {"sirbi-local", "changeme", "secretaria", "password", "admin"}
