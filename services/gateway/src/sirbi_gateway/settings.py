@@ -32,7 +32,9 @@ class Settings(ServiceSettings):
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     # Browsers allowed to call the API (the web frontend when served from elsewhere, e.g. Vite's dev server).
-    cors_origins: list[str] = ["http://127.0.0.1:5173", "http://localhost:5173"]
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:5173", "http://localhost:5173"]
+    )
     # Rate limits, in the `limits` library's notation.
     login_limit_per_account: str = "10/5minutes"
     login_limit_per_address: str = "30/5minutes"
