@@ -57,6 +57,7 @@ async def started_service(
     settings_class: Callable[..., Any],
     topic_prefix: str,
     issuer: TokenIssuer | None = None,
+    prepare: Callable[[FastAPI, TokenIssuer], None] | None = None,
     **settings: Any,
 ) -> AsyncIterator[ServiceUnderTest]:
     url = infra.postgres_url(database_name)
@@ -72,6 +73,8 @@ async def started_service(
     )
     issuer = issuer or TokenIssuer.for_tests()
     app.state.token_verifier = issuer.verifier()
+    if prepare is not None:
+        prepare(app, issuer)  # e.g. the gateway also signs with the test issuer
     database = Database(url)
     transport = httpx.ASGITransport(app=app)
     try:
@@ -84,7 +87,7 @@ async def started_service(
         await database.dispose()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -95,7 +98,7 @@ def _free_port() -> int:
 async def http_server(app: FastAPI) -> AsyncIterator[str]:
     """Serve an app (already started: its lifespan is the caller's) on a real port of this
     machine, for callers that must go over HTTP (the gateway's proxy); yields its base URL."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_config=None, access_log=False)
     )

@@ -11,7 +11,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -63,6 +63,9 @@ class BackgroundWorker(Protocol):
 
 
 WorkerFactory = Callable[[ServiceRuntime], Sequence[BackgroundWorker]]
+# Something a service holds open while it runs (a pooled HTTP client, …): entered after the
+# database, exited before it; it puts what endpoints need on `app.state`.
+Resource = Callable[[FastAPI, ServiceRuntime], AbstractAsyncContextManager[None]]
 
 
 @dataclass
@@ -77,6 +80,9 @@ class ServiceDefinition:
     consumers: ConsumerFactory = lambda _runtime: ()
     seed: Seeder | None = None
     workers: WorkerFactory = lambda _runtime: ()
+    resources: Sequence[Resource] = ()
+    # ASGI middleware of the service's own, outermost last (e.g. the gateway's CORS and rate limits).
+    middleware: Sequence[Callable[[FastAPI], None]] = ()
     # Path prefix -> largest request body, for endpoints that take uploads.
     body_limits: Mapping[str, int] = field(default_factory=dict)
     version: str = "0.1.0"
@@ -139,6 +145,9 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
             tasks.append(asyncio.create_task(_publish_stream(settings, stream, relay)))
         runtime.consumers = list(definition.consumers(runtime))
         tasks.extend(asyncio.create_task(consumer.run()) for consumer in runtime.consumers)
+        resources = AsyncExitStack()
+        for resource in definition.resources:
+            await resources.enter_async_context(resource(app, runtime))
         runtime.workers = {worker.name: worker for worker in definition.workers(runtime)}
         tasks.extend(asyncio.create_task(worker.run()) for worker in runtime.workers.values())
         # Everything built so far (modules, ORM mappings, pydantic schemas, compiled statements)
@@ -154,6 +163,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
                 _, stuck = await asyncio.wait(tasks, timeout=15)
                 if stuck:
                     log.warning("background tasks did not stop in time", extra={"tasks": len(stuck)})
+            await resources.aclose()
             await probe.close()
             await database.dispose()
 
@@ -179,6 +189,8 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     app.add_middleware(metrics.RequestMetricsMiddleware)
     app.add_middleware(TraceContextMiddleware)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID", update_request_header=True)
+    for add_middleware in definition.middleware:
+        add_middleware(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
     for router in definition.routers:

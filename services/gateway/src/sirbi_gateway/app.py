@@ -1,22 +1,83 @@
-"""The gateway service's FastAPI application."""
+"""The gateway's FastAPI application: the one public entrance of the platform."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from datetime import timedelta
 
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from sirbi_gateway import events  # registers every event model on the stream
+from sirbi_gateway.identity import service as identity
+from sirbi_gateway.identity.bootstrap import FirstSecretariat
+from sirbi_gateway.identity.endpoints import router as identity_router
+from sirbi_gateway.routing.endpoints import router as routing_router
+from sirbi_gateway.routing.upstreams import upstreams_resource
+from sirbi_gateway.security_headers import SecurityHeaders
 from sirbi_gateway.settings import Settings
+from sirbi_gateway.throttling import ApiRateLimit, Throttles
+from sirbi_shared.auth import TokenIssuer
 from sirbi_shared.service import ServiceDefinition, create_service_app
+from sirbi_shared.settings import Environment
 
 
 def definition(settings: Settings | None = None) -> ServiceDefinition:
+    settings = settings or Settings()
+    throttles = Throttles(
+        settings.login_limit_per_account, settings.login_limit_per_address, settings.api_limit_per_client
+    )
+
+    def add_rate_limit(app: FastAPI) -> None:
+        app.state.throttles = throttles
+        app.add_middleware(ApiRateLimit, throttles=throttles)
+
+    def add_security_headers(app: FastAPI) -> None:
+        app.add_middleware(SecurityHeaders, https=settings.environment is Environment.PRODUCTION)
+
+    def add_cors(app: FastAPI) -> None:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "X-API-Key",
+                "X-Request-ID",
+                "Last-Event-ID",
+            ],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
+
     return ServiceDefinition(
         name="gateway",
         title="SIRBI gateway",
         description="The one public entrance: sign-in, routing, composed views and event delivery.",
-        settings=settings or Settings(),
+        settings=settings,
         migrations="sirbi_gateway:migrations",
+        streams=[events.stream],
+        routers=[identity_router, routing_router],
+        resources=[upstreams_resource(settings)],
+        workers=lambda runtime: [FirstSecretariat(runtime.database, settings)],
+        # Inner first: the rate limit answers inside the request id; CORS wraps everything.
+        middleware=[add_rate_limit, add_security_headers, add_cors],
     )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(definition(settings))
+    settings = settings or Settings()
+    app = create_service_app(definition(settings))
+    if settings.jwt_private_key_file is not None and settings.jwt_private_key_file.exists():
+        issuer = TokenIssuer(
+            settings.jwt_private_key_file.read_bytes(),
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            lifetime=timedelta(minutes=settings.access_token_minutes),
+        )
+        app.state.token_policy = identity.TokenPolicy(issuer, timedelta(days=settings.refresh_token_days))
+        app.state.token_verifier = issuer.verifier()  # the gateway checks the tokens it signs
+    else:
+        app.state.token_policy = None
+    return app

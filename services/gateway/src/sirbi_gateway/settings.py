@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import EmailStr, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from sirbi_shared.settings import LOCAL_DATABASE_PASSWORD, Environment, ServiceSettings
@@ -27,8 +27,9 @@ class Settings(ServiceSettings):
     agreements_url: str = Field(default="http://127.0.0.1:8002", validation_alias="SIRBI_AGREEMENTS_URL")
     roadmap_url: str = Field(default="http://127.0.0.1:8003", validation_alias="SIRBI_ROADMAP_URL")
     # The first secretariat account, created on first start when no user exists yet.
-    first_secretariat_email: str | None = None
-    first_secretariat_password: SecretStr | None = None
+    # Checked at start-up, so a mistyped address or a short password stops the gateway with a reason.
+    first_secretariat_email: EmailStr | None = None
+    first_secretariat_password: SecretStr | None = Field(default=None, min_length=12)
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     # Browsers allowed to call the API (the web frontend when served from elsewhere, e.g. Vite's dev server).
@@ -51,5 +52,6 @@ class Settings(ServiceSettings):
         return self
 
 
-# Passwords that must never protect a production secretariat account.
-DEFAULT_SECRETS = {"sirbi-local", "changeme", "secretaria", "password", "admin"}
+# The first secretariat password docker-compose falls back to on a laptop; never in production.
+LOCAL_SECRETARIAT_PASSWORD = "cambia-esta-contraseña"  # noqa: S105 - a documented local default
+DEFAULT_SECRETS = {LOCAL_SECRETARIAT_PASSWORD, "change-this-password"}

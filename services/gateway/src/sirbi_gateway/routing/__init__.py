@@ -1,0 +1,1 @@
+"""`/api/<service>/…`: the services' APIs behind the gateway."""
