@@ -96,6 +96,9 @@ RUN set -eu; \
     chmod 0755 /usr/local/bin/sirbi-entrypoint
 
 COPY --from=builder /app/.venv /app/.venv
+# The event catalogue and the integrators' guide, which the gateway serves.
+COPY docs/events/asyncapi.json docs/integrators.md /app/docs/
+ENV SIRBI_GATEWAY_DOCS_DIR=/app/docs
 
 WORKDIR /app
 USER 10001:10001

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -591,6 +592,9 @@ class ServiceProcess:
             # Uploaded files wait here for their import job, across restarts of the platform.
             f"{prefix}IMPORT_DIR": str(self.profile.run_dir / "imports" / self.name),
         }
+        if self.name == "gateway":
+            env["SIRBI_GATEWAY_FIRST_SECRETARIAT_EMAIL"] = LOCAL_SECRETARIAT_EMAIL
+            env["SIRBI_GATEWAY_FIRST_SECRETARIAT_PASSWORD"] = secretariat_password(self.profile)
         for other in SERVICES:
             env.setdefault(
                 f"SIRBI_{other.upper()}_URL", f"http://127.0.0.1:{self.profile.service_ports[other]}"
@@ -669,6 +673,20 @@ def ensure_jwt_keys(profile: Profile, python: str) -> None:
     _run([python, "-m", "sirbi_shared.auth", "generate-keys", str(keys)], cwd=REPO_ROOT)
 
 
+LOCAL_SECRETARIAT_EMAIL = "secretaria@sirbi.example"
+
+
+def secretariat_password(profile: Profile) -> str:
+    """The first secretariat account's password on this machine: made once, kept beside the keys
+    (never committed, never a default anyone could guess)."""
+    path = profile.run_dir / "keys" / "secretariat-password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(18) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 # --------------------------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------------------------
@@ -709,6 +727,7 @@ def up(profile: Profile) -> None:
     print()
     if gateway:
         print(f"  gateway      {gateway.base_url}   (health: {gateway.base_url}/health/ready)")
+        print(f"  sign in      {LOCAL_SECRETARIAT_EMAIL} / {secretariat_password(profile)}")
     for service in services:
         if service.name != "gateway":
             print(f"  {service.name:<12} {service.base_url}   (OpenAPI: {service.base_url}/docs)")

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from sirbi_gateway import events  # registers every event model on the stream
+from sirbi_gateway.documentation.endpoints import router as documentation_router
 from sirbi_gateway.identity import service as identity
 from sirbi_gateway.identity.bootstrap import FirstSecretariat
 from sirbi_gateway.identity.endpoints import router as identity_router
@@ -58,7 +59,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         settings=settings,
         migrations="sirbi_gateway:migrations",
         streams=[events.stream],
-        routers=[identity_router, routing_router],
+        routers=[identity_router, documentation_router, routing_router],
         resources=[upstreams_resource(settings)],
         workers=lambda runtime: [FirstSecretariat(runtime.database, settings)],
         # Inner first: the rate limit answers inside the request id; CORS wraps everything.
@@ -69,6 +70,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = create_service_app(definition(settings))
+    app.state.docs_dir = settings.docs_dir
     if settings.jwt_private_key_file is not None and settings.jwt_private_key_file.exists():
         issuer = TokenIssuer(
             settings.jwt_private_key_file.read_bytes(),

@@ -36,6 +36,9 @@ class Settings(ServiceSettings):
     cors_origins: list[str] = Field(
         default_factory=lambda: ["http://127.0.0.1:5173", "http://localhost:5173"]
     )
+    # Where asyncapi.json (or events/asyncapi.json) and integrators.md are: the repository's docs/
+    # when run from a checkout, /app/docs in the image.
+    docs_dir: Path = Path(__file__).resolve().parents[4] / "docs"
     # Rate limits, in the `limits` library's notation.
     login_limit_per_account: str = "10/5minutes"
     login_limit_per_address: str = "30/5minutes"
