@@ -123,3 +123,85 @@ def agreement_event(
             }
         },
     )
+
+
+def library_event(
+    verb: str,
+    *,
+    library_id: uuid.UUID,
+    country: str,
+    library_type: str = "public",
+    status: str = "open",
+    version: int = 1,
+    name: str = "Biblioteca Pública Municipal",
+) -> CloudEvent:
+    """An `org.sirbi.members.library.<verb>.v1` event, as published on `sirbi.directory.v1`."""
+    return _event(
+        "/sirbi/members",
+        f"org.sirbi.members.library.{verb}.v1",
+        str(library_id),
+        {
+            "library": {
+                "id": str(library_id),
+                "isil": None,
+                "national_id": None,
+                "name": name,
+                "type": library_type,
+                "country": country,
+                "admin_area": "Capital",
+                "admin_levels": ["Capital"],
+                "address": None,
+                "coordinates": None,
+                "status": status,
+                "capabilities": [],
+                "version": version,
+                "updated_at": datetime.now(UTC).isoformat(),
+            }
+        },
+    )
+
+
+def action_event(
+    verb: str,
+    *,
+    action_id: uuid.UUID,
+    lead_country: str,
+    participants: list[str],
+    status: str = "proposed",
+    version: int = 1,
+    title: str = "Catálogo colectivo regional",
+) -> CloudEvent:
+    """An `org.sirbi.roadmap.action.<verb>.v1` event, as published on `sirbi.roadmap.v1`."""
+    now = datetime.now(UTC).isoformat()
+    return _event(
+        "/sirbi/roadmap",
+        f"org.sirbi.roadmap.action.{verb}.v1",
+        str(action_id),
+        {
+            "action": {
+                "id": str(action_id),
+                "title": title,
+                "description": "Un catálogo colectivo de las bibliotecas nacionales.",
+                "line_id": None,
+                "working_group_id": None,
+                "lead_country": lead_country,
+                "participants": participants,
+                "agreement_id": None,
+                "origin": "proposal",
+                "start_date": "2026-01-01",
+                "due_date": None,
+                "status": status,
+                "status_reason": None,
+                "priority": "medium",
+                "flags": [],
+                "overdue": False,
+                "progress": [],
+                "indicators": [],
+                "milestones": [],
+                "version": version,
+                "created_by": "ana.secretariat",
+                "created_at": now,
+                "updated_at": now,
+            }
+        },
+    )

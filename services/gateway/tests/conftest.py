@@ -1,14 +1,22 @@
-"""The gateway under test, in front of real services: each service runs in this process on a
-real port (the gateway reaches it over HTTP), with real Kafka and PostgreSQL."""
+"""The gateway under test, with real Kafka and PostgreSQL.
+
+- `gateway` and `streams`: the gateway alone; `streams` publishes events as the members,
+  agreements and roadmap services do (their documented contracts) under its topic prefix.
+- `platform`: the gateway in front of the real members service, which runs in this process on a
+  real port (the gateway reaches it over HTTP); agreements and roadmap are down.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from sirbi_gateway.app import create_app
@@ -17,11 +25,115 @@ from sirbi_gateway.settings import Settings
 from sirbi_members.app import create_app as create_members
 from sirbi_members.demo_data import seed as seed_members
 from sirbi_members.settings import Settings as MembersSettings
-from sirbi_shared.auth import TokenIssuer
+from sirbi_shared.auth import Role, TokenIssuer
+from sirbi_shared.events.topics import TopicSpec, ensure_topics
+from tests.support.contracts import TopicPublisher
 from tests.support.infra import Infrastructure
+from tests.support.probe import wait_until
 from tests.support.services import ServiceUnderTest, free_port, http_server, started_service
 
 GatewayUnderTest = ServiceUnderTest
+
+
+@dataclass
+class Streams:
+    members: TopicPublisher
+    directory: TopicPublisher
+    agreements: TopicPublisher
+    roadmap: TopicPublisher
+
+
+def integration_client(gateway: GatewayUnderTest) -> dict[str, str]:
+    """How an integration client is seen once its API key is exchanged: a Principal like a user's."""
+    return gateway.auth(Role.INTEGRATION, subject="client:observatorio")
+
+
+@pytest.fixture
+def gateway_settings() -> dict[str, Any]:
+    """Extra settings for the gateway; tests override it (e.g. the services' addresses)."""
+    return {}
+
+
+@pytest.fixture
+async def gateway(
+    infra: Infrastructure, database_name: str, gateway_settings: dict[str, Any]
+) -> AsyncIterator[GatewayUnderTest]:
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    # The services declare these; here nobody else does.
+    await ensure_topics(
+        infra.kafka_bootstrap,
+        [
+            TopicSpec(prefix + t, 3)
+            for t in ("sirbi.members.v1", "sirbi.directory.v1", "sirbi.agreements.v1", "sirbi.roadmap.v1")
+        ],
+    )
+    async with started_service(
+        infra,
+        database_name,
+        name="gateway",
+        migrations="sirbi_gateway:migrations",
+        create_app=create_app,
+        settings_class=Settings,
+        topic_prefix=prefix,
+        **gateway_settings,
+    ) as service:
+        yield service
+
+
+@pytest.fixture
+async def streams(gateway: GatewayUnderTest, infra: Infrastructure) -> AsyncIterator[Streams]:
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        yield Streams(
+            *(
+                TopicPublisher(producer, gateway.topic(t))
+                for t in ("sirbi.members.v1", "sirbi.directory.v1", "sirbi.agreements.v1", "sirbi.roadmap.v1")
+            )
+        )
+    finally:
+        await producer.stop()
+
+
+async def feed(gateway: GatewayUnderTest, **filters: Any) -> list[dict[str, Any]]:
+    """The whole feed (every page), newest first."""
+    items: list[dict[str, Any]] = []
+    params: dict[str, Any] = {**filters, "limit": 200}
+    while True:
+        response = await gateway.client.get("/api/activity", params=params, headers=gateway.secretariat)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items.extend(page["items"])
+        if page["next_cursor"] is None:
+            return items
+        params["cursor"] = page["next_cursor"]
+
+
+async def wait_for_feed(
+    gateway: GatewayUnderTest, holds: Callable[[list[dict[str, Any]]], bool], what: str
+) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+
+    async def check() -> bool:
+        seen[:] = await feed(gateway)
+        return holds(seen)
+
+    await wait_until(check, what=what)
+    return seen
+
+
+def has_events(*event_ids: str) -> Callable[[list[dict[str, Any]]], bool]:
+    return lambda items: set(event_ids) <= {item["event_id"] for item in items}
+
+
+def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    return body
+
+
 SECRETARIAT_EMAIL = "secretaria@sirbi.example"
 SECRETARIAT_PASSWORD = "una frase de prueba bastante larga"
 
@@ -76,7 +188,7 @@ async def platform(infra: Infrastructure, database_name: str) -> AsyncIterator[P
                 roadmap_url=_nobody_listens(),
                 first_secretariat_email=SECRETARIAT_EMAIL,
                 first_secretariat_password=SECRETARIAT_PASSWORD,
-                login_limit_per_account="5/minute",
+                login_limit_per_account="6/minute",
                 login_limit_per_address="1000/minute",
                 api_limit_per_client="1000/minute",
             ) as gateway,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from services.gateway.tests.conftest import Platform
-from services.gateway.tests.test_identity import bearer, problem, secretariat_tokens
+from services.gateway.tests.conftest import Platform, problem
+from services.gateway.tests.test_identity import bearer, secretariat_tokens
 from sirbi_members.imports.csv_rows import HEADER
 
 

@@ -8,6 +8,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from sirbi_gateway import events  # registers every event model on the stream
+from sirbi_gateway.activity.consumer import activity_consumer
+from sirbi_gateway.activity.endpoints import router as activity_router
+from sirbi_gateway.activity.notifications import ActivityNotifier
+from sirbi_gateway.country_profiles.endpoints import router as country_profiles_router
+from sirbi_gateway.country_profiles.sources import ProfileSources, ServiceAddresses
+from sirbi_gateway.dashboard.endpoints import router as dashboard_router
 from sirbi_gateway.documentation.endpoints import router as documentation_router
 from sirbi_gateway.identity import service as identity
 from sirbi_gateway.identity.bootstrap import FirstSecretariat
@@ -59,9 +65,24 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         settings=settings,
         migrations="sirbi_gateway:migrations",
         streams=[events.stream],
-        routers=[identity_router, documentation_router, routing_router],
+        routers=[
+            identity_router,
+            activity_router,
+            dashboard_router,
+            country_profiles_router,
+            documentation_router,
+            routing_router,  # last: /api/<service>/{path} takes whatever the others did not
+        ],
         resources=[upstreams_resource(settings)],
-        workers=lambda runtime: [FirstSecretariat(runtime.database, settings)],
+        consumers=lambda runtime: [activity_consumer(runtime.database, settings)],
+        workers=lambda runtime: [
+            FirstSecretariat(runtime.database, settings),
+            ActivityNotifier(runtime.database.asyncpg_dsn),
+            ProfileSources(
+                ServiceAddresses(settings.members_url, settings.agreements_url, settings.roadmap_url),
+                settings.profile_part_timeout_seconds,
+            ),
+        ],
         # Inner first: the rate limit answers inside the request id; CORS wraps everything.
         middleware=[add_rate_limit, add_security_headers, add_cors],
     )

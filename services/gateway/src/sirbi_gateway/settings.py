@@ -26,6 +26,8 @@ class Settings(ServiceSettings):
     members_url: str = Field(default="http://127.0.0.1:8001", validation_alias="SIRBI_MEMBERS_URL")
     agreements_url: str = Field(default="http://127.0.0.1:8002", validation_alias="SIRBI_AGREEMENTS_URL")
     roadmap_url: str = Field(default="http://127.0.0.1:8003", validation_alias="SIRBI_ROADMAP_URL")
+    # How long a country profile waits for each service before marking its part unavailable.
+    profile_part_timeout_seconds: float = 2.0
     # The first secretariat account, created on first start when no user exists yet.
     # Checked at start-up, so a mistyped address or a short password stops the gateway with a reason.
     first_secretariat_email: EmailStr | None = None

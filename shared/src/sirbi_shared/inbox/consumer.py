@@ -101,6 +101,7 @@ class EventConsumer:
         self.replication_factor = replication_factor
         self.stats = ConsumerStats()
         self._handlers: dict[str, Handler] = {}
+        self._any: Handler | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq_producer: AIOKafkaProducer | None = None
         # Next offset to commit per partition: everything before it has had its effect.
@@ -118,6 +119,15 @@ class EventConsumer:
             return handler
 
         return register
+
+    def on_any(self, handler: Handler) -> Handler:
+        """Register the handler of every event type without a handler of its own, for consumers
+        that file whatever a stream carries (a feed, an archive). Inbox, retries and dead letters
+        work as for `on`; with it, no event is skipped and no version is "not handled"."""
+        if self._any is not None:
+            raise ValueError(f"{self.name}: two catch-all handlers")
+        self._any = handler
+        return handler
 
     def on_payload(
         self, payload: type[P]
@@ -211,7 +221,7 @@ class EventConsumer:
         except EnvelopeError as exc:
             await self._dead_letter(record, exc, attempts=0)
             return
-        handler = self._handlers.get(event.type)
+        handler = self._handlers.get(event.type, self._any)
         if handler is None:
             family = event.type.rsplit(".", 1)[0]
             if any(known.rsplit(".", 1)[0] == family for known in self._handlers):

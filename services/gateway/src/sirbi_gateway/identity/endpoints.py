@@ -89,6 +89,7 @@ async def refresh_tokens(body: RefreshRequest, request: Request, session: Sessio
     operation_id="sign_out",
     summary="Sign out: the refresh token (and the ones it was traded for) stop working",
     tags=["identity"],
+    responses={401: PROBLEMS[401]},
 )
 async def sign_out(body: RefreshRequest, session: SessionDep) -> Response:
     await service.sign_out(session, body.refresh_token.get_secret_value())

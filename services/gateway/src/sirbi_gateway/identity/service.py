@@ -133,9 +133,11 @@ async def refresh(session: AsyncSession, policy: TokenPolicy, token: str) -> Tok
 
 
 async def sign_out(session: AsyncSession, token: str) -> None:
+    """Revoke the sign-in the token belongs to (again is fine; a token never issued is a 401)."""
     stored = await repository.refresh_token(session, digest(token))
-    if stored is not None:
-        await repository.revoke_family(session, stored.family_id, datetime.now(UTC))
+    if stored is None:
+        raise _invalid_refresh()
+    await repository.revoke_family(session, stored.family_id, datetime.now(UTC))
 
 
 async def _user_changed(

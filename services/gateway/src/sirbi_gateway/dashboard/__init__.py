@@ -1,0 +1,1 @@
+"""Regional figures counted over a replica of each record's latest state."""
