@@ -101,6 +101,8 @@ class EventConsumer:
         self.replication_factor = replication_factor
         self.stats = ConsumerStats()
         self._handlers: dict[str, Handler] = {}
+        # Applied to every event no specific handler takes (a consumer of whole streams).
+        self._fallback: Handler | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq_producer: AIOKafkaProducer | None = None
         # Next offset to commit per partition: everything before it has had its effect.
@@ -118,6 +120,14 @@ class EventConsumer:
             return handler
 
         return register
+
+    def on_any(self, handler: Handler) -> Handler:
+        """Register the handler of every event type without a handler of its own, in the same
+        inbox transaction (for consumers that take whole streams, whatever the types on them)."""
+        if self._fallback is not None:
+            raise ValueError(f"{self.name}: two catch-all handlers")
+        self._fallback = handler
+        return handler
 
     def on_payload(
         self, payload: type[P]
@@ -211,7 +221,7 @@ class EventConsumer:
         except EnvelopeError as exc:
             await self._dead_letter(record, exc, attempts=0)
             return
-        handler = self._handlers.get(event.type)
+        handler = self._handlers.get(event.type, self._fallback)
         if handler is None:
             family = event.type.rsplit(".", 1)[0]
             if any(known.rsplit(".", 1)[0] == family for known in self._handlers):
