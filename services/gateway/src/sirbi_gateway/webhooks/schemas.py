@@ -38,7 +38,10 @@ Country = Annotated[str, AfterValidator(_country)]
 class SubscriptionFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: AnyHttpUrl = Field(description="Where events are POSTed; https in production.")
+    url: AnyHttpUrl = Field(
+        description="Where events are POSTed; https in production.",
+        examples=["https://biblioteca.example.org/sirbi/webhooks"],
+    )
     event_types: list[EventTypePattern] = Field(
         min_length=1,
         max_length=50,
@@ -136,7 +139,8 @@ class Replay(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     since: AwareDatetime = Field(
-        description="Every stored event from this time on that the subscription wants."
+        description="Every kept event from this time on (with its zone) that the subscription wants.",
+        examples=["2026-11-20T08:00:00Z"],
     )
 
 
