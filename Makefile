@@ -6,7 +6,7 @@ UV_VERSION := 0.13.8
 TOOLS      := .run/tools
 UV         := $(TOOLS)/bin/uv
 LAUNCHER   := .venv/bin/python deploy/local/launcher.py
-STREAMS    := sirbi_members.events:members_stream sirbi_members.events:directory_stream sirbi_agreements.events:stream sirbi_roadmap.events:stream
+STREAMS    := sirbi_members.events:members_stream sirbi_members.events:directory_stream sirbi_agreements.events:stream sirbi_roadmap.events:stream sirbi_gateway.events:stream
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help up down status test lint format bench docs kcat

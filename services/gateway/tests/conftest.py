@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from sirbi_gateway.app import create_app
+from sirbi_gateway.event_facts import SERVICE_TOPICS
 from sirbi_gateway.identity.service import TokenPolicy
 from sirbi_gateway.settings import Settings
 from sirbi_members.app import create_app as create_members
@@ -48,6 +50,35 @@ def integration_client(gateway: GatewayUnderTest) -> dict[str, str]:
     return gateway.auth(Role.INTEGRATION, subject="client:observatorio")
 
 
+# Sub-second retries so a test sees several attempts; the real schedule is in Settings.
+QUICK_DELIVERY: dict[str, Any] = {
+    "webhook_retry_initial_seconds": 0.05,
+    "webhook_retry_max_seconds": 0.3,
+    "webhook_poll_seconds": 0.05,
+    "webhook_timeout_seconds": 5.0,
+}
+
+
+@asynccontextmanager
+async def started_gateway(
+    infra: Infrastructure, database_name: str, **settings: Any
+) -> AsyncIterator[GatewayUnderTest]:
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    # The services declare these topics; here nobody else does.
+    await ensure_topics(infra.kafka_bootstrap, [TopicSpec(prefix + t, 3) for t in SERVICE_TOPICS])
+    async with started_service(
+        infra,
+        database_name,
+        name="gateway",
+        migrations="sirbi_gateway:migrations",
+        create_app=create_app,
+        settings_class=Settings,
+        topic_prefix=prefix,
+        **{**QUICK_DELIVERY, **settings},
+    ) as service:
+        yield service
+
+
 @pytest.fixture
 def gateway_settings() -> dict[str, Any]:
     """Extra settings for the gateway; tests override it (e.g. the services' addresses)."""
@@ -58,25 +89,7 @@ def gateway_settings() -> dict[str, Any]:
 async def gateway(
     infra: Infrastructure, database_name: str, gateway_settings: dict[str, Any]
 ) -> AsyncIterator[GatewayUnderTest]:
-    prefix = f"t{uuid.uuid4().hex[:8]}."
-    # The services declare these; here nobody else does.
-    await ensure_topics(
-        infra.kafka_bootstrap,
-        [
-            TopicSpec(prefix + t, 3)
-            for t in ("sirbi.members.v1", "sirbi.directory.v1", "sirbi.agreements.v1", "sirbi.roadmap.v1")
-        ],
-    )
-    async with started_service(
-        infra,
-        database_name,
-        name="gateway",
-        migrations="sirbi_gateway:migrations",
-        create_app=create_app,
-        settings_class=Settings,
-        topic_prefix=prefix,
-        **gateway_settings,
-    ) as service:
+    async with started_gateway(infra, database_name, **gateway_settings) as service:
         yield service
 
 
@@ -194,3 +207,7 @@ async def platform(infra: Infrastructure, database_name: str) -> AsyncIterator[P
             ) as gateway,
         ):
             yield Platform(gateway, members)
+
+
+# The webhook tests' fixtures, defined beside their receivers.
+from services.gateway.tests.webhook_receivers import receiver, upstream  # noqa: E402, F401

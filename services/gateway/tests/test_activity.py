@@ -112,13 +112,16 @@ async def test_the_feed_is_for_signed_in_callers_and_rejects_bad_input(gateway: 
 
 
 async def _dead_letters(infra: Infrastructure, topic: str, count: int) -> list[dict[str, bytes]]:
+    """The activity consumer's dead letters (the gateway's other consumers file their own)."""
     reader = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest")
     await reader.start()
     try:
         letters: list[dict[str, bytes]] = []
         while len(letters) < count:
             record = await reader.getone()
-            letters.append(dict(record.headers) | {"value": record.value})
+            headers = dict(record.headers)
+            if headers.get("sirbi_dlq_consumer") == b"gateway-activity":
+                letters.append(headers | {"value": record.value})
         return letters
     finally:
         await reader.stop()
@@ -147,7 +150,6 @@ async def test_malformed_events_are_dead_lettered_and_the_feed_goes_on(
         b"PermanentEventError",
         b"PermanentEventError",
     ]
-    assert {letter["sirbi_dlq_consumer"] for letter in letters} == {b"gateway-activity"}
     errors = b" ".join(letter["sirbi_dlq_error"] for letter in letters)
     assert b"not a whole number" in errors
     assert b"not a platform event type" in errors

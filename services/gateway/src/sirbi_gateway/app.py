@@ -23,6 +23,9 @@ from sirbi_gateway.routing.upstreams import upstreams_resource
 from sirbi_gateway.security_headers import SecurityHeaders
 from sirbi_gateway.settings import Settings
 from sirbi_gateway.throttling import ApiRateLimit, Throttles
+from sirbi_gateway.webhooks.consumer import webhooks_consumer
+from sirbi_gateway.webhooks.dispatcher import webhook_dispatcher
+from sirbi_gateway.webhooks.endpoints import router as webhooks_router
 from sirbi_shared.auth import TokenIssuer
 from sirbi_shared.service import ServiceDefinition, create_service_app
 from sirbi_shared.settings import Environment
@@ -70,11 +73,15 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             activity_router,
             dashboard_router,
             country_profiles_router,
+            webhooks_router,
             documentation_router,
             routing_router,  # last: /api/<service>/{path} takes whatever the others did not
         ],
         resources=[upstreams_resource(settings)],
-        consumers=lambda runtime: [activity_consumer(runtime.database, settings)],
+        consumers=lambda runtime: [
+            activity_consumer(runtime.database, settings),
+            webhooks_consumer(runtime.database, settings),
+        ],
         workers=lambda runtime: [
             FirstSecretariat(runtime.database, settings),
             ActivityNotifier(runtime.database.asyncpg_dsn),
@@ -82,6 +89,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
                 ServiceAddresses(settings.members_url, settings.agreements_url, settings.roadmap_url),
                 settings.profile_part_timeout_seconds,
             ),
+            webhook_dispatcher(runtime.database, settings),
         ],
         # Inner first: the rate limit answers inside the request id; CORS wraps everything.
         middleware=[add_rate_limit, add_security_headers, add_cors],

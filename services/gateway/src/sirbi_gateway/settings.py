@@ -46,6 +46,21 @@ class Settings(ServiceSettings):
     login_limit_per_address: str = "30/5minutes"
     api_limit_per_client: str = "1200/minute"
 
+    # --- webhooks (ADR 0013) ----------------------------------------------------------------
+    # Retries: exponential from the first delay, capped, with jitter; a delivery still failing
+    # after the window is marked failed. A subscription failing that many attempts in a row over
+    # at least that span is disabled (its backlog kept).
+    webhook_retry_initial_seconds: float = 5.0
+    webhook_retry_factor: float = 2.0
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_give_up_after_seconds: float = 24 * 3600.0
+    webhook_disable_after_failures: int = 30
+    webhook_disable_after_seconds: float = 24 * 3600.0
+    webhook_poll_seconds: float = 1.0
+    webhook_batch_size: int = 50
+    webhook_timeout_seconds: float = 10.0
+    # --- end of webhooks ---------------------------------------------------------------------
+
     @model_validator(mode="after")
     def _production_secrets(self) -> Self:
         if self.environment is Environment.PRODUCTION:
