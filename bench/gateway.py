@@ -1,0 +1,257 @@
+"""Gateway benchmark: what going through the gateway costs, measured against the service itself
+in the same run.
+
+- reads: `GET /api/members/member-states/PE` through the gateway vs `GET /member-states/PE`
+  straight from the members service: throughput with concurrent clients (ratio), and the
+  median latency of one client at a time (the gateway's added milliseconds);
+- writes through the gateway: throughput with concurrent clients (registering national
+  networks: a row, its outbox event and its history entry each), and latency percentiles at a
+  steady 100 writes a second.
+
+Both services run as their own processes (`python -m sirbi_<service> serve`) on the launcher's
+`bench` Kafka and PostgreSQL; the load comes from this process over real HTTP with keep-alive.
+
+    python bench/gateway.py                # defaults
+    python bench/gateway.py --seconds 10 --concurrency 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "deploy" / "local"))
+
+import launcher  # noqa: E402
+from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
+from sirbi_shared.auth.tokens import write_key_pair  # noqa: E402
+
+Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _start(service: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    python = sys.executable
+    for command in ("migrate", "seed"):
+        subprocess.run([python, "-m", f"sirbi_{service}", command], env=env, check=True, capture_output=True)
+    return subprocess.Popen([python, "-m", f"sirbi_{service}", "serve"], env=env, stdout=subprocess.DEVNULL)
+
+
+async def _ready(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+        for _ in range(300):
+            try:
+                if (await client.get("/health/ready")).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{base} did not become ready")
+
+
+async def _closed_loop(
+    base: str, request: Request, concurrency: int, seconds: float
+) -> tuple[float, list[float]]:
+    """`concurrency` clients, each sending its next request when the last is answered."""
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        await request(client)  # warm the connection pool and the service's caches
+        deadline = time.perf_counter() + seconds
+
+        async def one_client() -> None:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await request(client)
+                if response.status_code >= 300:
+                    raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return len(latencies) / elapsed, latencies
+
+
+async def _steady(base: str, request: Request, rate: float, seconds: float) -> list[float]:
+    """Requests started at a fixed rate whatever the answers do (an open loop): latency as a
+    caller at that rate sees it, queueing included."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await request(client)
+
+        async def one() -> None:
+            started = time.perf_counter()
+            response = await request(client)
+            if response.status_code >= 300:
+                raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+            latencies.append(time.perf_counter() - started)
+
+        tasks: list[asyncio.Task[None]] = []
+        begin = time.perf_counter()
+        for i in range(int(rate * seconds)):
+            await asyncio.sleep(max(0.0, begin + i / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one()))
+        await asyncio.gather(*tasks)
+    return latencies
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    profile = launcher.bench_profile()
+    postgres = launcher.PostgresCluster(profile)
+    kafka = launcher.KafkaBroker(profile)
+    postgres.start()
+    kafka.start()
+    work = Path(tempfile.mkdtemp(prefix="sirbi-bench-gateway-"))
+    write_key_pair(work / "keys")
+    run_id = uuid.uuid4().hex[:6]
+    members_port, gateway_port = _free_port(), _free_port()
+    common = {
+        **os.environ,
+        "SIRBI_KAFKA_BOOTSTRAP_SERVERS": profile.kafka_bootstrap,
+        "SIRBI_KAFKA_TOPIC_PREFIX": f"g{run_id}.",
+        "SIRBI_JWT_PUBLIC_KEY_FILE": str(work / "keys" / "jwt-public.pem"),
+        "SIRBI_JWT_PRIVATE_KEY_FILE": str(work / "keys" / "jwt-private.pem"),
+        "SIRBI_LOG_LEVEL": "WARNING",
+    }
+    databases = {name: f"bench_{name}_{run_id}" for name in ("members", "gateway")}
+    for database in databases.values():
+        postgres.ensure_database(database)
+    members_env = {
+        **common,
+        "SIRBI_MEMBERS_DATABASE_URL": postgres.url(databases["members"]),
+        "SIRBI_MEMBERS_PORT": str(members_port),
+        "SIRBI_MEMBERS_IMPORT_DIR": str(work / "imports"),
+    }
+    gateway_env = {
+        **common,
+        "SIRBI_GATEWAY_DATABASE_URL": postgres.url(databases["gateway"]),
+        "SIRBI_GATEWAY_PORT": str(gateway_port),
+        "SIRBI_MEMBERS_URL": f"http://127.0.0.1:{members_port}",
+        # The limiter still counts every request; the budget is only set out of reach.
+        "SIRBI_GATEWAY_API_LIMIT_PER_CLIENT": "10000000/minute",
+    }
+    processes = [_start("members", members_env), _start("gateway", gateway_env)]
+    members, gateway = f"http://127.0.0.1:{members_port}", f"http://127.0.0.1:{gateway_port}"
+    token = TokenIssuer((work / "keys" / "jwt-private.pem").read_bytes()).mint("bench", [Role.SECRETARIAT])
+    auth = {"Authorization": f"Bearer {token}"}
+    try:
+        await _ready(members)
+        await _ready(gateway)
+
+        def read(path: str) -> Request:
+            return lambda client: client.get(path, headers=auth)
+
+        def register_network() -> Request:
+            async def post(client: httpx.AsyncClient) -> httpx.Response:
+                body = {
+                    "country": "PE",
+                    "kind": "public",
+                    "official_name": f"Red de bibliotecas {uuid.uuid4().hex}",
+                    "governing_entity": "Biblioteca Nacional",
+                    "status": "constituted",
+                }
+                return await client.post("/api/members/networks", json=body, headers=auth)
+
+            return post
+
+        direct_read, gateway_read = read("/member-states/PE"), read("/api/members/member-states/PE")
+        reads: dict[str, list[float]] = {"direct": [], "gateway": []}
+        for _ in range(args.rounds):  # alternated, so drift in the machine hits both alike
+            reads["direct"].append(
+                (await _closed_loop(members, direct_read, args.concurrency, args.seconds))[0]
+            )
+            reads["gateway"].append(
+                (await _closed_loop(gateway, gateway_read, args.concurrency, args.seconds))[0]
+            )
+        direct_rate, gateway_rate = statistics.median(reads["direct"]), statistics.median(reads["gateway"])
+        _, direct_one = await _closed_loop(members, direct_read, 1, args.seconds)
+        _, gateway_one = await _closed_loop(gateway, gateway_read, 1, args.seconds)
+        write_rate, _ = await _closed_loop(gateway, register_network(), args.concurrency, args.seconds)
+        steady = await _steady(gateway, register_network(), args.write_rate, args.seconds)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=20)
+    return {
+        "reads_per_second": {"direct": round(direct_rate), "gateway": round(gateway_rate)},
+        "read_throughput_ratio": round(gateway_rate / direct_rate, 3),
+        "read_median_ms": {
+            "direct": _ms(statistics.median(direct_one)),
+            "gateway": _ms(statistics.median(gateway_one)),
+        },
+        "read_added_median_ms": _ms(statistics.median(gateway_one) - statistics.median(direct_one)),
+        "writes_per_second_through_gateway": round(write_rate),
+        "steady_writes": {
+            "rate_per_second": args.write_rate,
+            "count": len(steady),
+            "p50_ms": _ms(_percentile(steady, 0.50)),
+            "p99_ms": _ms(_percentile(steady, 0.99)),
+            "max_ms": _ms(max(steady)),
+        },
+        "concurrency": args.concurrency,
+        "seconds_per_measure": args.seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--write-rate", type=float, default=100.0)
+    args = parser.parse_args()
+    figures = asyncio.run(run(args))
+    print(
+        f"reads: {figures['reads_per_second']['gateway']:,}/s through the gateway vs "
+        f"{figures['reads_per_second']['direct']:,}/s straight from the service "
+        f"(ratio {figures['read_throughput_ratio']}, bar >= 0.7)"
+    )
+    print(
+        f"read latency, one client: median {figures['read_median_ms']['gateway']} ms vs "
+        f"{figures['read_median_ms']['direct']} ms (added {figures['read_added_median_ms']} ms, bar <= 2)"
+    )
+    print(f"writes through the gateway: {figures['writes_per_second_through_gateway']:,}/s (bar >= 500)")
+    steady = figures["steady_writes"]
+    print(
+        f"at {steady['rate_per_second']:.0f} writes/s for {figures['seconds_per_measure']:.0f} s: "
+        f"p50 {steady['p50_ms']} ms, p99 {steady['p99_ms']} ms (bar <= 50), max {steady['max_ms']} ms"
+    )
+    results = REPO / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "gateway.json").write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
