@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -35,6 +36,29 @@ def _get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def _signs_in(port: int) -> None:
+    """As served by `python -m sirbi_gateway serve`, the first secretariat signs in."""
+    credentials = json.dumps(
+        {"email": "secretaria@sirbi.example", "password": "una frase de arranque bastante larga"}
+    ).encode()
+    deadline = time.monotonic() + 30
+    while True:  # the account is made just after start-up
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/auth/login",
+            data=credentials,
+            headers={"content-type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                assert "access_token" in json.loads(response.read())
+                return
+        except urllib.error.HTTPError as error:
+            refused = error.code  # 401 until the account exists; anything else is a failure below
+        if refused != 401 or time.monotonic() > deadline:
+            raise AssertionError(f"the first secretariat cannot sign in (last answer {refused})")
+        time.sleep(0.2)
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_service_migrates_and_becomes_ready(infra: Infrastructure, service: str, tmp_path: Path) -> None:
     database = f"t_{service}_{uuid.uuid4().hex[:6]}"
@@ -48,6 +72,10 @@ def test_service_migrates_and_becomes_ready(infra: Infrastructure, service: str,
         f"{prefix}PORT": str(port),
         "SIRBI_KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
         "SIRBI_JWT_PUBLIC_KEY_FILE": str(tmp_path / "jwt-public.pem"),
+        # The gateway signs, and makes the first secretariat account on its first start.
+        "SIRBI_JWT_PRIVATE_KEY_FILE": str(tmp_path / "jwt-private.pem"),
+        "SIRBI_GATEWAY_FIRST_SECRETARIAT_EMAIL": "secretaria@sirbi.example",
+        "SIRBI_GATEWAY_FIRST_SECRETARIAT_PASSWORD": "una frase de arranque bastante larga",
     }
     try:
         subprocess.run(
@@ -75,6 +103,8 @@ def test_service_migrates_and_becomes_ready(infra: Infrastructure, service: str,
             status, body = _get(f"http://127.0.0.1:{port}/openapi.json")
             assert status == 200
             assert b'"health_ready"' in body
+            if service == "gateway":
+                _signs_in(port)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -15,9 +13,9 @@ from sirbi_gateway.country_profiles.endpoints import router as country_profiles_
 from sirbi_gateway.country_profiles.sources import ProfileSources, ServiceAddresses
 from sirbi_gateway.dashboard.endpoints import router as dashboard_router
 from sirbi_gateway.documentation.endpoints import router as documentation_router
-from sirbi_gateway.identity import service as identity
 from sirbi_gateway.identity.bootstrap import FirstSecretariat
 from sirbi_gateway.identity.endpoints import router as identity_router
+from sirbi_gateway.identity.signing import signing_resource
 from sirbi_gateway.routing.endpoints import router as routing_router
 from sirbi_gateway.routing.upstreams import upstreams_resource
 from sirbi_gateway.security_headers import SecurityHeaders
@@ -26,7 +24,6 @@ from sirbi_gateway.throttling import ApiRateLimit, Throttles
 from sirbi_gateway.webhooks.consumer import webhooks_consumer
 from sirbi_gateway.webhooks.dispatcher import webhook_dispatcher
 from sirbi_gateway.webhooks.endpoints import router as webhooks_router
-from sirbi_shared.auth import TokenIssuer
 from sirbi_shared.service import ServiceDefinition, create_service_app
 from sirbi_shared.settings import Environment
 
@@ -77,7 +74,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             documentation_router,
             routing_router,  # last: /api/<service>/{path} takes whatever the others did not
         ],
-        resources=[upstreams_resource(settings)],
+        resources=[signing_resource(settings), upstreams_resource(settings)],
         consumers=lambda runtime: [
             activity_consumer(runtime.database, settings),
             webhooks_consumer(runtime.database, settings),
@@ -97,18 +94,4 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    app = create_service_app(definition(settings))
-    app.state.docs_dir = settings.docs_dir
-    if settings.jwt_private_key_file is not None and settings.jwt_private_key_file.exists():
-        issuer = TokenIssuer(
-            settings.jwt_private_key_file.read_bytes(),
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            lifetime=timedelta(minutes=settings.access_token_minutes),
-        )
-        app.state.token_policy = identity.TokenPolicy(issuer, timedelta(days=settings.refresh_token_days))
-        app.state.token_verifier = issuer.verifier()  # the gateway checks the tokens it signs
-    else:
-        app.state.token_policy = None
-    return app
+    return create_service_app(definition(settings))

@@ -67,7 +67,10 @@ async def _authorization(request: Request) -> str | None:
             raise ProblemError(
                 403, "scope", "Integration clients read through the gateway; they do not write."
             )
-        issuer: TokenIssuer = request.app.state.token_policy.issuer
+        policy = request.app.state.token_policy
+        if policy is None:
+            raise ProblemError(503, "signing_not_configured", "The gateway has no token signing key.")
+        issuer: TokenIssuer = policy.issuer
         token = issuer.mint(caller.subject, [Role.INTEGRATION], lifetime=_CLIENT_TOKEN_LIFETIME)
         return f"Bearer {token}"
     return request.headers["authorization"]
