@@ -153,7 +153,8 @@ async def test_a_receiver_down_for_a_while_gets_every_event_in_order_once_it_is_
     receiver.status = 200
 
     async def all_delivered() -> bool:
-        return len(receiver.delivered_ids()) == 5
+        # The receiver answers before the dispatcher records the answer: wait for both.
+        return len(receiver.delivered_ids()) == 5 and await _settled(gateway, subscription, owner)
 
     await wait_until(all_delivered, what="every event delivered after the receiver came back")
     assert receiver.delivered_ids() == [e.id for e in events]
@@ -237,7 +238,10 @@ async def test_redelivery_by_hand_and_replay_since_a_time(
         }
 
         async def replayed() -> bool:
-            return latecomer.delivered_ids() == [e.id for e in events]
+            # The receiver answers before the dispatcher records the answer: wait for both.
+            return latecomer.delivered_ids() == [e.id for e in events] and await _settled(
+                gateway, late, owner
+            )
 
         await wait_until(replayed, what="the replayed events delivered in order")
         log = await deliveries(gateway, late, owner)

@@ -10,7 +10,7 @@ from sirbi_gateway.activity.consumer import activity_consumer
 from sirbi_gateway.activity.endpoints import router as activity_router
 from sirbi_gateway.activity.notifications import ActivityNotifier
 from sirbi_gateway.country_profiles.endpoints import router as country_profiles_router
-from sirbi_gateway.country_profiles.sources import ProfileSources, ServiceAddresses
+from sirbi_gateway.country_profiles.sources import profile_sources_resource
 from sirbi_gateway.dashboard.endpoints import router as dashboard_router
 from sirbi_gateway.documentation.endpoints import router as documentation_router
 from sirbi_gateway.identity.bootstrap import FirstSecretariat
@@ -74,7 +74,11 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             documentation_router,
             routing_router,  # last: /api/<service>/{path} takes whatever the others did not
         ],
-        resources=[signing_resource(settings), upstreams_resource(settings)],
+        resources=[
+            signing_resource(settings),
+            upstreams_resource(settings),
+            profile_sources_resource(settings.profile_part_timeout_seconds),
+        ],
         consumers=lambda runtime: [
             activity_consumer(runtime.database, settings),
             webhooks_consumer(runtime.database, settings),
@@ -82,10 +86,6 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         workers=lambda runtime: [
             FirstSecretariat(runtime.database, settings),
             ActivityNotifier(runtime.database.asyncpg_dsn),
-            ProfileSources(
-                ServiceAddresses(settings.members_url, settings.agreements_url, settings.roadmap_url),
-                settings.profile_part_timeout_seconds,
-            ),
             webhook_dispatcher(runtime.database, settings),
         ],
         # Inner first: the rate limit answers inside the request id; CORS wraps everything.

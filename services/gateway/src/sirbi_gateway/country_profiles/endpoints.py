@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 
 from sirbi_gateway.country_profiles import service
 from sirbi_gateway.country_profiles.schemas import CountryProfile
-from sirbi_gateway.country_profiles.sources import SOURCES_NAME, ProfileSources
+from sirbi_gateway.country_profiles.sources import ProfileSources
 from sirbi_gateway.identity.access import Caller
 from sirbi_shared.db import SessionDep
 from sirbi_shared.http.problems import problem_docs
@@ -33,7 +33,7 @@ async def country_profile(
     session: SessionDep,
     caller: Caller,
 ) -> CountryProfile:
-    sources: ProfileSources = request.app.state.runtime.workers[SOURCES_NAME]
+    sources: ProfileSources = request.app.state.profile_sources
     # The services check the caller themselves, and their logs join ours by request id.
     forwarded = {
         name: value

@@ -1,17 +1,17 @@
-"""The services a profile is composed from, reached over one pooled HTTP client.
-
-The client lives as long as the app: it is a background worker (ServiceDefinition.workers)
-whose run only waits, and closes the pool when the app stops.
-"""
+"""The services a profile is composed from: the gateway's one pooled upstream client (the same
+the proxy uses, see routing/upstreams.py), and a deadline for each part."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
+from fastapi import FastAPI
 
-SOURCES_NAME = "profile-sources"
+from sirbi_gateway.routing.upstreams import Upstreams
+from sirbi_shared.service import Resource, ServiceRuntime
 
 
 @dataclass(frozen=True)
@@ -21,21 +21,27 @@ class ServiceAddresses:
     roadmap: str
 
 
+@dataclass(frozen=True)
 class ProfileSources:
-    name = SOURCES_NAME
+    client: httpx.AsyncClient
+    addresses: ServiceAddresses
+    # Enforced around each call; the client's own timeouts only guard a connection that hangs.
+    part_timeout_seconds: float
 
-    def __init__(self, addresses: ServiceAddresses, part_timeout_seconds: float) -> None:
-        self.addresses = addresses
-        self.part_timeout_seconds = part_timeout_seconds
-        # The per-part deadline is enforced around each call; the client's own timeouts only
-        # guard against a connection that hangs past it.
-        self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(part_timeout_seconds * 2),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+
+def profile_sources_resource(part_timeout_seconds: float) -> Resource:
+    """Entered after the upstreams resource, whose client it shares."""
+
+    @asynccontextmanager
+    async def open_sources(app: FastAPI, _runtime: ServiceRuntime) -> AsyncIterator[None]:
+        upstreams: Upstreams = app.state.upstreams
+        app.state.profile_sources = ProfileSources(
+            upstreams.client,
+            ServiceAddresses(
+                **{name: upstreams.base_urls[name] for name in ("members", "agreements", "roadmap")}
+            ),
+            part_timeout_seconds,
         )
+        yield
 
-    async def run(self) -> None:
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await self.client.aclose()
+    return open_sources
