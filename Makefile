@@ -9,7 +9,7 @@ LAUNCHER   := .venv/bin/python deploy/local/launcher.py
 STREAMS    := sirbi_members.events:members_stream sirbi_members.events:directory_stream sirbi_agreements.events:stream sirbi_roadmap.events:stream sirbi_gateway.events:stream
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help up down status test lint format bench docs kcat
+.PHONY: help up down status test lint format bench docs kcat wrk
 
 help:
 	@echo "make up      start Kafka, PostgreSQL and every service (installs what is missing)"
@@ -17,7 +17,7 @@ help:
 	@echo "make status  what is running"
 	@echo "make test    the test suite against real Kafka and PostgreSQL (own ports and data)"
 	@echo "make lint    ruff and mypy (strict)"
-	@echo "make bench   relay throughput and event propagation latency"
+	@echo "make bench   relay throughput, event propagation latency, the gateway's cost"
 	@echo "make docs    regenerate docs/events/asyncapi.json from the event models"
 
 # A pinned uv of our own, so a fresh machine needs only Python 3.11.
@@ -42,6 +42,10 @@ status:
 kcat:
 	@command -v kcat >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q kcat; }
 
+# wrk is the load generator of the gateway benchmark (Debian's package).
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }
+
 test: .venv/.synced kcat
 	@.venv/bin/pytest
 
@@ -54,8 +58,9 @@ format: .venv/.synced
 	@.venv/bin/ruff format .
 	@.venv/bin/ruff check --fix .
 
-bench: .venv/.synced
+bench: .venv/.synced wrk
 	@.venv/bin/python bench/events.py
+	@.venv/bin/python bench/gateway.py
 
 docs: .venv/.synced
 	@.venv/bin/python -m sirbi_shared.events.asyncapi docs/events/asyncapi.json $(STREAMS)

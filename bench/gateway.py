@@ -9,7 +9,10 @@ in the same run.
   steady 100 writes a second.
 
 Both services run as their own processes (`python -m sirbi_<service> serve`) on the launcher's
-`bench` Kafka and PostgreSQL; the load comes from this process over real HTTP with keep-alive.
+`bench` Kafka and PostgreSQL. The closed-loop load comes from wrk (Debian's package; `make bench`
+installs it), a C load generator, so that the 2-core machine's time goes to the platform rather
+than to a Python client; the open loop at a fixed rate comes from this process (httpx), over
+real HTTP with keep-alive.
 
     python bench/gateway.py                # defaults
     python bench/gateway.py --seconds 10 --concurrency 16
@@ -21,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -35,6 +39,7 @@ from typing import Any
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
+WRK_SCRIPTS = REPO / "bench" / "wrk"
 sys.path.insert(0, str(REPO / "deploy" / "local"))
 
 import launcher  # noqa: E402
@@ -70,28 +75,23 @@ async def _ready(base: str) -> None:
     raise RuntimeError(f"{base} did not become ready")
 
 
-async def _closed_loop(
-    base: str, request: Request, concurrency: int, seconds: float
-) -> tuple[float, list[float]]:
-    """`concurrency` clients, each sending its next request when the last is answered."""
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        await request(client)  # warm the connection pool and the service's caches
-        deadline = time.perf_counter() + seconds
-
-        async def one_client() -> None:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                response = await request(client)
-                if response.status_code >= 300:
-                    raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
-                latencies.append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one_client() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, latencies
+def _closed_loop(url: str, script: str, connections: int, seconds: float, token: str) -> dict[str, float]:
+    """`connections` clients, each sending its next request when the last is answered (wrk):
+    requests a second and latency percentiles in seconds."""
+    lua = Path(tempfile.mkdtemp(prefix="sirbi-wrk-")) / "load.lua"
+    lua.write_text((WRK_SCRIPTS / script).read_text() + (WRK_SCRIPTS / "report.lua").read_text())
+    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_RUN": uuid.uuid4().hex[:8]}
+    duration = f"-d{max(1, round(seconds))}s"
+    command = ["wrk", "-t1", f"-c{connections}", duration, "--timeout", "30s", "-s", str(lua), url]
+    result = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    if summary["failed_status"] or summary["socket_errors"]:
+        raise RuntimeError(f"{url}: failed requests in the run: {summary}\n{result.stderr}")
+    return {
+        "rate": summary["requests"] / (summary["duration_us"] / 1e6),
+        "p50": summary["p50_us"] / 1e6,
+        "p99": summary["p99_us"] / 1e6,
+    }
 
 
 async def _steady(base: str, request: Request, rate: float, seconds: float) -> list[float]:
@@ -127,6 +127,8 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: `make wrk` installs it (Debian's package)")
     profile = launcher.bench_profile()
     postgres = launcher.PostgresCluster(profile)
     kafka = launcher.KafkaBroker(profile)
@@ -169,9 +171,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await _ready(members)
         await _ready(gateway)
 
-        def read(path: str) -> Request:
-            return lambda client: client.get(path, headers=auth)
-
         def register_network() -> Request:
             async def post(client: httpx.AsyncClient) -> httpx.Response:
                 body = {
@@ -185,19 +184,22 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
             return post
 
-        direct_read, gateway_read = read("/member-states/PE"), read("/api/members/member-states/PE")
+        direct_read = f"{members}/member-states/PE"
+        gateway_read = f"{gateway}/api/members/member-states/PE"
+        for url in (direct_read, gateway_read):  # warm both paths: pools, caches, prepared statements
+            _closed_loop(url, "read.lua", args.concurrency, 2, token)
         reads: dict[str, list[float]] = {"direct": [], "gateway": []}
+        one: dict[str, list[float]] = {"direct": [], "gateway": []}
         for _ in range(args.rounds):  # alternated, so drift in the machine hits both alike
-            reads["direct"].append(
-                (await _closed_loop(members, direct_read, args.concurrency, args.seconds))[0]
-            )
-            reads["gateway"].append(
-                (await _closed_loop(gateway, gateway_read, args.concurrency, args.seconds))[0]
-            )
+            for side, url in (("direct", direct_read), ("gateway", gateway_read)):
+                loaded = _closed_loop(url, "read.lua", args.concurrency, args.seconds, token)
+                reads[side].append(loaded["rate"])
+                one[side].append(_closed_loop(url, "read.lua", 1, args.seconds / 2, token)["p50"])
         direct_rate, gateway_rate = statistics.median(reads["direct"]), statistics.median(reads["gateway"])
-        _, direct_one = await _closed_loop(members, direct_read, 1, args.seconds)
-        _, gateway_one = await _closed_loop(gateway, gateway_read, 1, args.seconds)
-        write_rate, _ = await _closed_loop(gateway, register_network(), args.concurrency, args.seconds)
+        direct_one, gateway_one = statistics.median(one["direct"]), statistics.median(one["gateway"])
+        writes = _closed_loop(
+            f"{gateway}/api/members/networks", "register_network.lua", args.concurrency, args.seconds, token
+        )
         steady = await _steady(gateway, register_network(), args.write_rate, args.seconds)
     finally:
         for process in processes:
@@ -207,12 +209,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "reads_per_second": {"direct": round(direct_rate), "gateway": round(gateway_rate)},
         "read_throughput_ratio": round(gateway_rate / direct_rate, 3),
-        "read_median_ms": {
-            "direct": _ms(statistics.median(direct_one)),
-            "gateway": _ms(statistics.median(gateway_one)),
-        },
-        "read_added_median_ms": _ms(statistics.median(gateway_one) - statistics.median(direct_one)),
-        "writes_per_second_through_gateway": round(write_rate),
+        "read_median_ms": {"direct": _ms(direct_one), "gateway": _ms(gateway_one)},
+        "read_added_median_ms": _ms(gateway_one - direct_one),
+        "writes_per_second_through_gateway": round(writes["rate"]),
         "steady_writes": {
             "rate_per_second": args.write_rate,
             "count": len(steady),

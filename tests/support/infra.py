@@ -36,7 +36,10 @@ class Infrastructure(ABC):
     def start_kafka(self) -> None: ...
 
     @abstractmethod
-    def restart_postgres(self) -> None: ...
+    def stop_postgres(self) -> None: ...
+
+    @abstractmethod
+    def start_postgres(self) -> None: ...
 
     @abstractmethod
     def close(self) -> None: ...
@@ -72,8 +75,11 @@ class LocalInfrastructure(Infrastructure):
     def start_kafka(self) -> None:
         self.kafka.start()
 
-    def restart_postgres(self) -> None:
-        self.postgres.restart()
+    def stop_postgres(self) -> None:
+        self.postgres.stop()
+
+    def start_postgres(self) -> None:
+        self.postgres.start()
 
     def close(self) -> None:
         self.kafka.stop()
@@ -173,8 +179,14 @@ class ContainerInfrastructure(Infrastructure):
             container.start()
         self._wait_until_accepting(int(self.kafka_bootstrap.rsplit(":", 1)[1]))
 
-    def restart_postgres(self) -> None:
-        self.postgres.get_wrapped_container().restart(timeout=30)
+    def stop_postgres(self) -> None:
+        self.postgres.get_wrapped_container().stop(timeout=30)
+
+    def start_postgres(self) -> None:
+        container = self.postgres.get_wrapped_container()
+        container.reload()
+        if container.status != "running":
+            container.start()
         self._wait_until_accepting(self.pg_port)
 
     def close(self) -> None:

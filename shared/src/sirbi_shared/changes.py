@@ -1,5 +1,6 @@
 """One change of a record, as every service records it: its event in the outbox and its entry in
-the history, in the caller's transaction, both carrying the record's public state."""
+the history, in the caller's transaction (and in one statement), both carrying the record's
+public state."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.events import EventPayload
-from sirbi_shared.history import record_change
+from sirbi_shared.history import change_entry
 from sirbi_shared.outbox import Outbox
 
 # The actor of changes nobody clicked: a scheduler's, and those caused by other services' events.
@@ -26,9 +27,7 @@ async def publish_change(
     actor: str,
     state: BaseModel,
 ) -> None:
-    await outbox.add(session, event, aggregate_id=aggregate_id)
-    await record_change(
-        session,
+    entry = change_entry(
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
         version=version,
@@ -36,3 +35,5 @@ async def publish_change(
         actor=actor,
         state=state.model_dump(mode="json"),
     )
+    # One statement, one round trip: the event and the entry go in together or not at all.
+    await outbox.add(session, event, aggregate_id=aggregate_id, together_with=entry)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -41,7 +42,10 @@ class Database:
             self.url,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,  # a restarted PostgreSQL must not surface as stale-connection errors
+            # No ping before each checkout (a round trip on every request): a connection that died
+            # with a PostgreSQL restart fails its one request with a 503 (http/problems.py) and
+            # the pool replaces it and every connection as old.
+            pool_pre_ping=False,
             pool_recycle=1800,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
@@ -86,7 +90,16 @@ async def copy_rows(
     )
 
 
-def get_database(request: Request) -> Database:
+def violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the constraint a statement broke (asyncpg reports it), to answer with the
+    matching problem instead of checking beforehand in a round trip of its own."""
+    name = getattr(error.orig, "constraint_name", None) or getattr(
+        getattr(error.orig, "__cause__", None), "constraint_name", None
+    )
+    return name if isinstance(name, str) else None
+
+
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 

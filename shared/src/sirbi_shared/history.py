@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
+    Insert,
     Integer,
     MetaData,
     String,
@@ -64,25 +65,17 @@ def install_history_table(bind: Connection) -> None:
     history_metadata.create_all(bind)
 
 
-async def record_change(
-    session: AsyncSession,
-    *,
-    aggregate_type: str,
-    aggregate_id: str,
-    version: int,
-    action: str,
-    actor: str,
-    state: dict[str, Any],
-) -> None:
-    await session.execute(
-        insert(history_table).values(
-            aggregate_type=aggregate_type,
-            aggregate_id=aggregate_id,
-            version=version,
-            action=action,
-            actor=actor,
-            state=state,
-        )
+def change_entry(
+    *, aggregate_type: str, aggregate_id: str, version: int, action: str, actor: str, state: dict[str, Any]
+) -> Insert:
+    """The INSERT of one entry, for callers that send it along with another statement."""
+    return insert(history_table).values(
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        version=version,
+        action=action,
+        actor=actor,
+        state=state,
     )
 
 
@@ -91,7 +84,7 @@ _COPY_COLUMNS = ("aggregate_type", "aggregate_id", "version", "action", "actor",
 
 async def record_changes(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
     """Many entries at once (bulk operations, by COPY); each has the keyword arguments of
-    `record_change`."""
+    `change_entry`."""
     if entries:
         await copy_rows(
             session,

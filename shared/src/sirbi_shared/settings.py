@@ -33,7 +33,9 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: SecretStr
-    database_pool_size: int = 10
+    # Enough for the gateway's concurrent requests: past it, connections are opened and closed per
+    # request (an overflow), each paying for authentication.
+    database_pool_size: int = 20
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:9092", validation_alias="SIRBI_KAFKA_BOOTSTRAP_SERVERS"
     )

@@ -16,7 +16,7 @@ _bearer = HTTPBearer(auto_error=False, description="Access token issued by the g
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sirbi"'}
 
 
-def _verifier(request: Request) -> TokenVerifier:
+async def _verifier(request: Request) -> TokenVerifier:
     verifier: TokenVerifier | None = request.app.state.token_verifier
     if verifier is None:
         raise ProblemError(503, "auth_not_configured", "This service has no token verification key.")
@@ -30,7 +30,7 @@ async def optional_principal(
     if credentials is None:
         return None
     try:
-        return _verifier(request).verify(credentials.credentials)
+        return (await _verifier(request)).verify(credentials.credentials)
     except InvalidToken as exc:
         raise ProblemError(
             401, "invalid_token", f"The access token was rejected: {exc}", headers=_CHALLENGE

@@ -14,6 +14,8 @@ from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -146,10 +148,38 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _database_away(exc: Exception) -> bool:
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
+    return isinstance(exc, (ConnectionError, PoolTimeout))
+
+
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    """The database went away (restarted, unreachable, or every connection busy): the request
+    changed nothing (its transaction is lost with the connection) and may be sent again.
+
+    Pooled connections are not tested before each use (that is a round trip per request); the
+    first request on a connection that died with a restart lands here, and SQLAlchemy drops the
+    rest of the pool's connections of that age, so the next requests reconnect."""
+    if not _database_away(exc):
+        return await _unexpected(request, exc)
+    log.warning("database unavailable", extra={"path": request.url.path, "error": type(exc).__name__})
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The service's database is not reachable right now; nothing was changed. Try again shortly.",
+        headers={"Retry-After": "1"},
+        instance=request.url.path,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(ConnectionError, _database)
+    app.add_exception_handler(PoolTimeout, _database)
     app.add_exception_handler(Exception, _unexpected)
 
 

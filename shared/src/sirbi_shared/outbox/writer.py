@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pydantic_core import to_json
-from sqlalchemy import insert
+from sqlalchemy import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.db import copy_rows
@@ -41,10 +41,17 @@ class Outbox:
         *,
         aggregate_id: str,
         extensions: Mapping[str, str] | None = None,
+        together_with: Insert | None = None,
     ) -> CloudEvent:
-        """Record the event in the session's transaction: it is published if and only if it commits."""
+        """Record the event in the session's transaction: it is published if and only if it commits.
+
+        `together_with`: another INSERT of the same change (its history entry) sent in the same
+        statement, one round trip for both."""
         event = self.stream.new_event(payload, aggregate_id=aggregate_id, extensions=self._trace(extensions))
-        await session.execute(insert(outbox_table), [_row(self.stream.topic, event)])
+        statement: Insert = insert(outbox_table).values(_row(self.stream.topic, event))
+        if together_with is not None:
+            statement = together_with.add_cte(statement.cte("outbox_event"))
+        await session.execute(statement)
         return event
 
     async def add_many(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:

@@ -30,7 +30,7 @@ PROBLEMS = problem_docs(
 PING_SECONDS = 15
 
 
-def activity_filter(
+async def activity_filter(
     country: Annotated[
         str | None, Query(pattern=r"^[A-Za-z]{2}$", description="Only events concerning this member state")
     ] = None,
@@ -115,7 +115,7 @@ async def stream_activity(
     resume_after = _resume_point(last_event_id_header, last_event_id)
     notifier: ActivityNotifier = request.app.state.runtime.workers[NOTIFIER_NAME]
     return EventSourceResponse(
-        stream.live(get_database(request), notifier, filters, resume_after),
+        stream.live(await get_database(request), notifier, filters, resume_after),
         ping=PING_SECONDS,
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -4,10 +4,11 @@ deadline; one that is down or failing costs only its own part."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_gateway.country_profiles.schemas import CountryProfile, ProfilePart
@@ -26,18 +27,19 @@ async def _ask(
     timeout = sources.part_timeout_seconds
     try:
         async with asyncio.timeout(timeout):
-            response = await sources.client.get(url, headers=dict(headers), params=dict(params))
+            async with sources.client.get(url, headers=dict(headers), params=dict(params)) as response:
+                status = response.status
+                payload = await response.read() if status == 200 else b""
     except TimeoutError:
         return ProfilePart(available=False, service=service, reason=f"timed out after {timeout} s"), None
-    except httpx.HTTPError as exc:
+    except aiohttp.ClientError as exc:
         return ProfilePart(
             available=False, service=service, reason=f"unreachable ({type(exc).__name__})"
         ), None
-    if response.status_code != 200:
-        reason = f"answered {response.status_code}"
-        return ProfilePart(available=False, service=service, reason=reason), response.status_code
+    if status != 200:
+        return ProfilePart(available=False, service=service, reason=f"answered {status}"), status
     try:
-        body = response.json()
+        body = json.loads(payload)
     except ValueError:
         return ProfilePart(
             available=False, service=service, reason="answered something that is not JSON"

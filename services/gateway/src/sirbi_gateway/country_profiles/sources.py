@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
 from fastapi import FastAPI
 
 from sirbi_gateway.routing.upstreams import Upstreams
@@ -23,7 +23,7 @@ class ServiceAddresses:
 
 @dataclass(frozen=True)
 class ProfileSources:
-    client: httpx.AsyncClient
+    client: aiohttp.ClientSession
     addresses: ServiceAddresses
     # Enforced around each call; the client's own timeouts only guard a connection that hangs.
     part_timeout_seconds: float

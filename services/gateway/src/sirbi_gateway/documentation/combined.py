@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from typing import Any
 
-import httpx
+import aiohttp
 
 from sirbi_gateway.routing.upstreams import Upstreams
 
@@ -48,13 +49,15 @@ def merge_service(document: dict[str, Any], service: str, spec: dict[str, Any]) 
         document["paths"][f"/api/{service}{path}"] = exposed
 
 
-async def _fetch(client: httpx.AsyncClient, base: str) -> dict[str, Any] | str:
+async def _fetch(client: aiohttp.ClientSession, base: str) -> dict[str, Any] | str:
     try:
-        response = await client.get(f"{base}/openapi.json", timeout=3.0)
-        response.raise_for_status()
-        spec: dict[str, Any] = response.json()
-        return spec
-    except httpx.HTTPError as exc:
+        async with asyncio.timeout(3.0), client.get(f"{base}/openapi.json") as response:
+            response.raise_for_status()
+            spec: dict[str, Any] = json.loads(await response.read())
+            return spec
+    except TimeoutError:
+        return "TimeoutError: no answer within 3 s"
+    except (aiohttp.ClientError, ValueError) as exc:
         return f"{type(exc).__name__}: {exc}"
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
+import aiohttp
 from asgi_correlation_id import correlation_id
 from fastapi import Request
-from starlette.background import BackgroundTask
+from multidict import CIMultiDict
 from starlette.responses import Response, StreamingResponse
+from yarl import URL
 
 from sirbi_gateway.identity.access import identify, require_scope
 from sirbi_gateway.identity.schemas import Scope
@@ -42,15 +43,15 @@ _NOT_FORWARDED = {
 }
 # The gateway answers with its own request id and trace context (the same trace, its own span).
 _NOT_RETURNED = {
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "trailer",
-    "upgrade",
-    "server",
-    "date",
-    "x-request-id",
-    "traceparent",
+    b"connection",
+    b"keep-alive",
+    b"transfer-encoding",
+    b"trailer",
+    b"upgrade",
+    b"server",
+    b"date",
+    b"x-request-id",
+    b"traceparent",
 }
 _CLIENT_TOKEN_LIFETIME = timedelta(minutes=2)
 _READS = {"GET", "HEAD", "OPTIONS"}
@@ -82,52 +83,51 @@ async def forward(request: Request, service: str, path: str) -> Response:
     if base is None:
         raise ProblemError(404, "unknown_service", f"No service {service!r} behind the gateway.")
     authorization = await _authorization(request)
-    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED]
+    headers = CIMultiDict((k, v) for k, v in request.headers.items() if k.lower() not in _NOT_FORWARDED)
     if authorization is not None:
-        headers.append(("authorization", authorization))
+        headers["authorization"] = authorization
     request_id = correlation_id.get()
     if request_id:
-        headers.append(("x-request-id", request_id))
+        headers["x-request-id"] = request_id
     traceparent = current_traceparent()
     if traceparent:
-        headers.append(("traceparent", traceparent))
+        headers["traceparent"] = traceparent
     if request.client:
-        headers.append(("x-forwarded-for", request.client.host))
-    headers.append(("x-forwarded-prefix", f"/api/{service}"))
+        headers["x-forwarded-for"] = request.client.host
+    headers["x-forwarded-prefix"] = f"/api/{service}"
 
-    upstream_request = upstreams.client.build_request(
-        request.method,
-        # The query string as the caller encoded it.
-        f"{base}/{path}" + (f"?{request.url.query}" if request.url.query else ""),
-        headers=headers,
-        content=_body(request) if request.method not in _READS else None,
-    )
+    query = request.scope["query_string"].decode("latin-1")
+    # `encoded`: the path and query string go on as the caller encoded them.
+    url = URL(f"{base}/{path}" + (f"?{query}" if query else ""), encoded=True)
     try:
-        upstream = await upstreams.client.send(upstream_request, stream=True)
-    except httpx.TimeoutException as exc:
+        upstream = await upstreams.client.request(
+            request.method,
+            url,
+            headers=headers,
+            data=_body(request) if request.method not in _READS else None,
+            allow_redirects=False,
+        )
+    except TimeoutError as exc:
         raise ProblemError(
             504, "service_timeout", f"The {service} service did not answer in time.", service=service
         ) from exc
-    except httpx.TransportError as exc:
+    except aiohttp.ClientError as exc:
         raise ProblemError(
             503, "service_unavailable", f"The {service} service is not available.", service=service
         ) from exc
-    returned = [
-        (k, _outside(service, v) if k.lower() == "location" else v)
-        for k, v in upstream.headers.multi_items()
-        if k.lower() not in _NOT_RETURNED
+    response = StreamingResponse(_relay(upstream), status_code=upstream.status)
+    # Raw pairs, repeated names kept (Set-Cookie, Link); only Location is rewritten.
+    response.raw_headers = [
+        (name, _outside(service, value) if name == b"location" else value)
+        for name, value in ((k.lower(), v) for k, v in upstream.raw_headers)
+        if name not in _NOT_RETURNED
     ]
-    return StreamingResponse(
-        _relay(upstream),
-        status_code=upstream.status_code,
-        headers=_header_dict(returned),
-        background=BackgroundTask(upstream.aclose),
-    )
+    return response
 
 
-def _outside(service: str, location: str) -> str:
+def _outside(service: str, location: bytes) -> bytes:
     """A service's own path as the caller reaches it through the gateway."""
-    return f"/api/{service}{location}" if location.startswith("/") else location
+    return f"/api/{service}".encode() + location if location.startswith(b"/") else location
 
 
 async def _body(request: Request) -> AsyncIterator[bytes]:
@@ -136,16 +136,10 @@ async def _body(request: Request) -> AsyncIterator[bytes]:
             yield chunk
 
 
-async def _relay(upstream: httpx.Response) -> AsyncIterator[bytes]:
+async def _relay(upstream: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
     # Raw bytes: a compressed answer stays compressed, with its own Content-Encoding.
-    async for chunk in upstream.aiter_raw():
-        yield chunk
-
-
-def _header_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for name, value in pairs:
-        merged[name] = (
-            f"{merged[name]}, {value}" if name in merged and name.lower() != "set-cookie" else value
-        )
-    return merged
+    try:
+        async for chunk in upstream.content.iter_any():
+            yield chunk
+    finally:
+        upstream.release()  # a caller gone mid-answer must not leave the connection half-read

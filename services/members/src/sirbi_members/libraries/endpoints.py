@@ -179,7 +179,7 @@ class CloseRequest(BaseModel):
 # -- searching ----------------------------------------------------------------------------------
 
 
-def _directory_query(
+async def _directory_query(
     q: Annotated[
         str | None,
         Query(

@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_members.access import ensure_country_scope
-from sirbi_members.member_states import repository as member_states
 from sirbi_members.networks import repository
 from sirbi_members.networks.events import NetworkEvent, NetworkRegistered, NetworkUpdated
 from sirbi_members.networks.models import Network
@@ -17,6 +17,7 @@ from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, Networ
 from sirbi_members.streams import members_outbox
 from sirbi_shared.auth import Principal
 from sirbi_shared.changes import publish_change
+from sirbi_shared.db import violated_constraint
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 
@@ -42,25 +43,21 @@ async def _published(
 
 async def _ensure_name_is_free(session: AsyncSession, country: str, official_name: str) -> None:
     if await repository.find(session, country, official_name) is not None:
-        raise ProblemError(
-            409,
-            "network_exists",
-            f"{country} already has a network named {official_name!r}.",
-            country=country,
-            official_name=official_name,
-        )
+        raise _name_taken(country, official_name)
+
+
+def _name_taken(country: str, official_name: str) -> ProblemError:
+    return ProblemError(
+        409,
+        "network_exists",
+        f"{country} already has a network named {official_name!r}.",
+        country=country,
+        official_name=official_name,
+    )
 
 
 async def register(session: AsyncSession, details: NetworkCreate, by: Principal) -> Network:
     ensure_country_scope(by, details.country)
-    if not await member_states.exists(session, details.country):
-        raise ProblemError(
-            422,
-            "unknown_member_state",
-            f"{details.country} is not a registered member state.",
-            member_state=details.country,
-        )
-    await _ensure_name_is_free(session, details.country, details.official_name)
     now = datetime.now(UTC)
     network = Network(
         id=uuid.uuid4(),
@@ -75,7 +72,27 @@ async def register(session: AsyncSession, details: NetworkCreate, by: Principal)
         updated_at=now,
     )
     session.add(network)
+    # The table's constraints check the country and the name as the row goes in (no race, no
+    # round trips of their own); what they refuse becomes the matching problem.
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise _refusal(exc, details.country, details.official_name) from exc
     return await _published(session, network, NetworkRegistered, "registered", by)
+
+
+def _refusal(error: IntegrityError, country: str, official_name: str) -> ProblemError | IntegrityError:
+    match violated_constraint(error):
+        case "uq_networks_country_name":
+            return _name_taken(country, official_name)
+        case "networks_country_fkey":  # named by PostgreSQL (migration 0005)
+            return ProblemError(
+                422,
+                "unknown_member_state",
+                f"{country} is not a registered member state.",
+                member_state=country,
+            )
+    return error
 
 
 async def revise(
