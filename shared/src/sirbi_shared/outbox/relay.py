@@ -3,12 +3,18 @@
 A relay serves one topic of one service database (a *lane*): a service with two streams runs two
 relays, so a burst on one topic (a bulk import) never delays the other. One relay is active per
 lane (a PostgreSQL advisory lock held by its connection elects it; other replicas stand by), so
-rows leave in `id` order and each aggregate's events keep their order on its partition. The
-relay sleeps on LISTEN until a committing transaction's trigger NOTIFYs it, drains the backlog in
-batches (`FOR UPDATE SKIP LOCKED`), and wakes by itself now and then as a safety net. When Kafka
-or PostgreSQL is away it backs off and retries: rows wait in the table, writes are never refused,
-and nothing is lost. Delivery is at-least-once (a batch that fails part-way is sent again);
-consumers deduplicate with their inbox.
+rows leave in `id` order and each aggregate's events keep their order on its partition.
+
+The relay sleeps until it is woken, drains the backlog in batches (`FOR UPDATE SKIP LOCKED`), and
+wakes by itself every `idle_wakeup` seconds as a safety net. A commit that wrote outbox rows wakes
+the relays of its lanes in its own process (`wakeups`); a relay standing by there passes the
+wake-up on to the leader in another process with a NOTIFY from its own connection, which writes
+nothing (writing transactions never NOTIFY: see ADR 0002). Rows written by a process that runs no
+relay of their lane (the `seed` command) wait for the safety net.
+
+When Kafka or PostgreSQL is away the relay backs off and retries: rows wait in the table, writes
+are never refused, and nothing is lost. Delivery is at-least-once (a batch that fails part-way is
+sent again); consumers deduplicate with their inbox.
 """
 
 from __future__ import annotations
@@ -27,9 +33,11 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 from prometheus_client import Counter, Gauge, Histogram
+from sqlalchemy.engine import make_url
 
 from sirbi_shared.backoff import Backoff, keep_running
 from sirbi_shared.outbox.tables import OUTBOX_CHANNEL
+from sirbi_shared.outbox.wakeups import Lane, running_relays
 from sirbi_shared.turns import in_turns
 
 log = logging.getLogger(__name__)
@@ -63,6 +71,9 @@ DELETE FROM outbox WHERE id IN (
 """
 # Advisory locks are per database: one active relay per (service database, topic).
 _LEADER_LOCK = "SELECT pg_try_advisory_lock(hashtext('sirbi.outbox.relay:' || $1))"
+# Sent outside any writing transaction: a transaction that only notifies waits for no WAL flush,
+# so it holds PostgreSQL's notify lock for an instant, and writers, which never notify, never wait.
+_WAKE_LEADER = "SELECT pg_notify($1, $2)"
 
 
 @dataclass
@@ -120,12 +131,18 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Run until cancelled, reconnecting to PostgreSQL and Kafka with back-off."""
-        await keep_running(
-            self._run_connected,
-            what=f"{self.service} outbox relay for {self.topic}",
-            log=log,
-            on_failure=self._failed,
-        )
+        lane = Lane.of(make_url(self.dsn), self.topic)
+        # Registered before the first drain: a commit either lands before it or wakes us.
+        running_relays.register(lane, self)
+        try:
+            await keep_running(
+                self._run_connected,
+                what=f"{self.service} outbox relay for {self.topic}",
+                log=log,
+                on_failure=self._failed,
+            )
+        finally:
+            running_relays.unregister(lane, self)
 
     def _failed(self, _: Exception) -> None:
         self.is_leader = False
@@ -152,7 +169,7 @@ class OutboxRelay:
             try:
                 self._wake.set()  # drain whatever waited while we were away
                 while True:
-                    await self._wait_for_work()
+                    await self._woken(within=self.idle_wakeup)
                     await self._drain(connection, producer)
                     backoff.reset()
                     await self._housekeeping(connection)
@@ -171,21 +188,29 @@ class OutboxRelay:
             if not announced:
                 log.info("another outbox relay is active; standing by", extra={"topic": self.topic})
                 announced = True
-            await asyncio.sleep(2.0)
+            if await self._woken(within=2.0):
+                # A commit in this process wrote rows the leader, in another process, must publish.
+                await connection.execute(_WAKE_LEADER, OUTBOX_CHANNEL, self.topic)
         self.is_leader = True
 
-    def _on_notify(self, *_: Any) -> None:
-        self._wake.set()
+    def _on_notify(self, _connection: asyncpg.Connection, _pid: int, _channel: str, topic: str) -> None:
+        if topic == self.topic:  # one channel for every lane of the database
+            self._wake.set()
 
     def wake(self) -> None:
-        """Ask for an immediate drain (the NOTIFY trigger does this on every commit)."""
+        """Ask for an immediate drain (a commit that wrote this lane's rows does, through `wakeups`)."""
         self._wake.set()
 
-    async def _wait_for_work(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=self.idle_wakeup)
-        # Cleared before draining: a commit that lands during the drain wakes us again.
-        self._wake.clear()
+    async def _woken(self, *, within: float) -> bool:
+        """Wait for a wake-up, at most `within` seconds; say whether one came."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=within)
+        except TimeoutError:
+            return False
+        finally:
+            # Cleared before acting on it: a commit that lands meanwhile wakes us again.
+            self._wake.clear()
+        return True
 
     # -- publishing -------------------------------------------------------------------------
 

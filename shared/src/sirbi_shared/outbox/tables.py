@@ -1,7 +1,8 @@
 """The outbox and inbox tables, shared by every service database.
 
-The schema is created by each service's first migration through `create_messaging_schema`, so
-services keep one Alembic history each while the layout stays the same everywhere.
+The schema is created by each service's first migration through `create_messaging_schema` and
+changed by later ones through the functions below, so services keep one Alembic history each
+while the layout stays the same everywhere.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
+# Relays LISTEN here; a relay standing by passes on wake-ups to its lane's leader (payload: topic).
 OUTBOX_CHANNEL = "sirbi_outbox"
 
 messaging_metadata = MetaData()
@@ -64,8 +66,9 @@ inbox_table = Table(
     Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-# A statement-level trigger wakes the relay once per inserting statement. NOTIFY is delivered at
-# commit, and identical notifications in one transaction are folded into one by PostgreSQL.
+# Version 1 woke the relay with a statement-level trigger that notified in the writing transaction.
+# Version 2 drops it: PostgreSQL serialises the commits of notifying transactions, which cost up
+# to half the write rate; relays are woken after commit instead (`wakeups`, ADR 0002).
 _NOTIFY_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION sirbi_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -80,20 +83,44 @@ FOR EACH STATEMENT EXECUTE FUNCTION sirbi_outbox_notify()
 """
 
 
-def install_messaging_schema(bind: Connection) -> None:
-    """Version 1 of the outbox/inbox schema on a synchronous connection (Alembic's, or run_sync)."""
+def _install_version_1(bind: Connection) -> None:
     messaging_metadata.create_all(bind)
+    _create_notify_trigger(bind)
+
+
+def _create_notify_trigger(bind: Connection) -> None:
     bind.execute(text(_NOTIFY_FUNCTION))
     bind.execute(text(_NOTIFY_TRIGGER))
 
 
+def _drop_notify_trigger(bind: Connection) -> None:
+    bind.execute(text("DROP TRIGGER IF EXISTS outbox_notify ON outbox"))
+    bind.execute(text("DROP FUNCTION IF EXISTS sirbi_outbox_notify()"))
+
+
+def install_messaging_schema(bind: Connection) -> None:
+    """The outbox/inbox schema as the services' migrations leave it, on a synchronous connection
+    (run_sync): for databases that have no Alembic history (tests, benchmarks)."""
+    _install_version_1(bind)
+    _drop_notify_trigger(bind)
+
+
 def create_messaging_schema(op: Any) -> None:
-    """Call from a service's first Alembic migration."""
-    install_messaging_schema(op.get_bind())
+    """Version 1: call from a service's first Alembic migration."""
+    _install_version_1(op.get_bind())
+
+
+def drop_outbox_notify_trigger(op: Any) -> None:
+    """Version 2, the outbox without its trigger: members 0007, agreements and roadmap 0005, gateway 0006."""
+    _drop_notify_trigger(op.get_bind())
+
+
+def restore_outbox_notify_trigger(op: Any) -> None:
+    """Version 2's downgrade."""
+    _create_notify_trigger(op.get_bind())
 
 
 def drop_messaging_schema(op: Any) -> None:
     bind = op.get_bind()
-    bind.execute(text("DROP TRIGGER IF EXISTS outbox_notify ON outbox"))
-    bind.execute(text("DROP FUNCTION IF EXISTS sirbi_outbox_notify()"))
+    _drop_notify_trigger(bind)
     messaging_metadata.drop_all(bind)

@@ -1,4 +1,4 @@
-"""Adding events to the outbox inside the caller's transaction."""
+"""Adding events to the outbox inside the caller's transaction; its commit wakes the relays."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sirbi_shared.db import copy_rows
 from sirbi_shared.events.envelope import CloudEvent
 from sirbi_shared.events.stream import EventPayload, EventStream
 from sirbi_shared.outbox.tables import outbox_table
+from sirbi_shared.outbox.wakeups import wake_relays_after_commit
 from sirbi_shared.tracing import current_traceparent
 
 _COPY_COLUMNS = ("event_id", "topic", "partition_key", "event_type", "headers", "data")
@@ -52,6 +53,7 @@ class Outbox:
         if together_with is not None:
             statement = together_with.add_cte(statement.cte("outbox_event"))
         await session.execute(statement)
+        wake_relays_after_commit(session, self.stream.topic)
         return event
 
     async def add_many(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:
@@ -75,6 +77,7 @@ class Outbox:
                 for e in events
             ),
         )
+        wake_relays_after_commit(session, topic)
 
     @staticmethod
     def _trace(extensions: Mapping[str, str] | None) -> dict[str, str]:
