@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.events import EventPayload
-from sirbi_shared.history import change_entry
+from sirbi_shared.history import ChangeEntry
 from sirbi_shared.outbox import Outbox
 
 # The actor of changes nobody clicked: a scheduler's, and those caused by other services' events.
@@ -27,7 +27,7 @@ async def publish_change(
     actor: str,
     state: BaseModel,
 ) -> None:
-    entry = change_entry(
+    entry = ChangeEntry(
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
         version=version,
@@ -36,4 +36,4 @@ async def publish_change(
         state=state.model_dump(mode="json"),
     )
     # One statement, one round trip: the event and the entry go in together or not at all.
-    await outbox.add(session, event, aggregate_id=aggregate_id, together_with=entry)
+    await outbox.add(session, event, aggregate_id=aggregate_id, history=entry)

@@ -7,7 +7,7 @@ outbox event; the API serves the entries as the record's history.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -17,14 +17,12 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
-    Insert,
     Integer,
     MetaData,
     String,
     Table,
     Text,
     func,
-    insert,
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -65,31 +63,28 @@ def install_history_table(bind: Connection) -> None:
     history_metadata.create_all(bind)
 
 
-def change_entry(
-    *, aggregate_type: str, aggregate_id: str, version: int, action: str, actor: str, state: dict[str, Any]
-) -> Insert:
-    """The INSERT of one entry, for callers that send it along with another statement."""
-    return insert(history_table).values(
-        aggregate_type=aggregate_type,
-        aggregate_id=aggregate_id,
-        version=version,
-        action=action,
-        actor=actor,
-        state=state,
-    )
+class ChangeEntry(TypedDict):
+    """One entry as it is written: the columns of `history_table` a change fills."""
+
+    aggregate_type: str
+    aggregate_id: str
+    version: int
+    action: str
+    actor: str
+    state: dict[str, Any]
 
 
-_COPY_COLUMNS = ("aggregate_type", "aggregate_id", "version", "action", "actor", "state")
+HISTORY_COLUMNS = tuple(ChangeEntry.__annotations__)
 
 
 async def record_changes(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
     """Many entries at once (bulk operations, by COPY); each has the keyword arguments of
-    `change_entry`."""
+    `ChangeEntry`."""
     if entries:
         await copy_rows(
             session,
             history_table,
-            _COPY_COLUMNS,
+            HISTORY_COLUMNS,
             (
                 (
                     e["aggregate_type"],

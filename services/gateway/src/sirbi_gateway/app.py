@@ -66,13 +66,13 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         migrations="sirbi_gateway:migrations",
         streams=[events.stream],
         routers=[
+            routing_router,  # first: most requests are proxied, and its prefixes are its own
             identity_router,
             activity_router,
             dashboard_router,
             country_profiles_router,
             webhooks_router,
             documentation_router,
-            routing_router,  # last: /api/<service>/{path} takes whatever the others did not
         ],
         resources=[
             signing_resource(settings),

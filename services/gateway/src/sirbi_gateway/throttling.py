@@ -1,8 +1,10 @@
 """Rate limits: sign-in attempts per account and per address (guessing passwords), and requests
 per client on the API (one caller must not starve the others).
 
-Counted in memory with a moving window (`limits`): exact for one gateway process; with several
-replicas each counts its own share (ADR 0014). Clients are told when to come back (429 with
+Counted in memory (`limits`): sign-in attempts in a moving window (exact, and there are few of
+them); API requests with a sliding-window counter (two counters per client, nothing per request
+to keep or sweep: the moving window's per-request entries cost the proxy a tenth of its time).
+With several replicas each counts its own share (ADR 0014). Clients are told when to come back (429 with
 Retry-After, problem+json).
 """
 
@@ -14,14 +16,14 @@ import time
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter, RateLimiter, SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sirbi_shared.http.problems import ProblemError, problem_response
 
 
 class _Limit:
-    def __init__(self, limiter: MovingWindowRateLimiter, item: RateLimitItem, namespace: str) -> None:
+    def __init__(self, limiter: RateLimiter, item: RateLimitItem, namespace: str) -> None:
         self.limiter, self.item, self.namespace = limiter, item, namespace
 
     async def hit(self, key: str) -> float | None:
@@ -34,10 +36,12 @@ class _Limit:
 
 class Throttles:
     def __init__(self, per_account: str, per_address: str, per_client: str) -> None:
-        limiter = MovingWindowRateLimiter(MemoryStorage())
-        self.login_account = _Limit(limiter, parse(per_account), "login-account")
-        self.login_address = _Limit(limiter, parse(per_address), "login-address")
-        self.api_client = _Limit(limiter, parse(per_client), "api-client")
+        exact = MovingWindowRateLimiter(MemoryStorage())
+        self.login_account = _Limit(exact, parse(per_account), "login-account")
+        self.login_address = _Limit(exact, parse(per_address), "login-address")
+        # A storage of its own: the moving window's sweep of its entries is not the API's to pay.
+        counted = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self.api_client = _Limit(counted, parse(per_client), "api-client")
 
     async def sign_in_attempt(self, email: str, address: str) -> None:
         for limit, key in ((self.login_account, email.lower()), (self.login_address, address)):
@@ -63,7 +67,7 @@ def _caller_key(scope: Scope) -> str:
 
 
 class ApiRateLimit:
-    """ASGI middleware: a moving-window limit per client on every /api/ request."""
+    """ASGI middleware: a limit per client on every /api/ request."""
 
     def __init__(self, app: ASGIApp, throttles: Throttles) -> None:
         self.app = app

@@ -5,17 +5,32 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pydantic_core import to_json
-from sqlalchemy import Insert, insert
+from sqlalchemy import BindParameter, Table, bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.db import copy_rows
 from sirbi_shared.events.envelope import CloudEvent
 from sirbi_shared.events.stream import EventPayload, EventStream
+from sirbi_shared.history import HISTORY_COLUMNS, ChangeEntry, history_table
 from sirbi_shared.outbox.tables import outbox_table
 from sirbi_shared.outbox.wakeups import wake_relays_after_commit
 from sirbi_shared.tracing import current_traceparent
 
 _COPY_COLUMNS = ("event_id", "topic", "partition_key", "event_type", "headers", "data")
+
+
+def _values(table: Table, columns: Sequence[str]) -> dict[str, BindParameter[object]]:
+    return {name: bindparam(name, type_=table.c[name].type) for name in columns}
+
+
+# Built once: a statement made afresh per call (`.values(row)`) cost more to assemble and to look
+# up in SQLAlchemy's compiled cache than to run.
+_INSERT_EVENT = insert(outbox_table).values(_values(outbox_table, _COPY_COLUMNS))
+_INSERT_EVENT_AND_ENTRY = (
+    insert(history_table)
+    .values(_values(history_table, HISTORY_COLUMNS))
+    .add_cte(_INSERT_EVENT.cte("outbox_event"))
+)
 
 
 def _row(topic: str, event: CloudEvent) -> dict[str, object]:
@@ -42,17 +57,18 @@ class Outbox:
         *,
         aggregate_id: str,
         extensions: Mapping[str, str] | None = None,
-        together_with: Insert | None = None,
+        history: ChangeEntry | None = None,
     ) -> CloudEvent:
         """Record the event in the session's transaction: it is published if and only if it commits.
 
-        `together_with`: another INSERT of the same change (its history entry) sent in the same
-        statement, one round trip for both."""
+        `history`: the change's entry in the history, written by the same statement (one round
+        trip for both)."""
         event = self.stream.new_event(payload, aggregate_id=aggregate_id, extensions=self._trace(extensions))
-        statement: Insert = insert(outbox_table).values(_row(self.stream.topic, event))
-        if together_with is not None:
-            statement = together_with.add_cte(statement.cte("outbox_event"))
-        await session.execute(statement)
+        row = _row(self.stream.topic, event)
+        if history is None:
+            await session.execute(_INSERT_EVENT, row)
+        else:
+            await session.execute(_INSERT_EVENT_AND_ENTRY, {**row, **history})
         wake_relays_after_commit(session, self.stream.topic)
         return event
 

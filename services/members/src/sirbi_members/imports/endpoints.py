@@ -19,7 +19,7 @@ from sirbi_members.libraries.events import DirectoryImportStarted
 from sirbi_members.member_states.schemas import CountryCode
 from sirbi_members.streams import directory_outbox
 from sirbi_shared.db import SessionDep
-from sirbi_shared.history import change_entry
+from sirbi_shared.history import ChangeEntry
 from sirbi_shared.http.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
 from sirbi_shared.http.problems import ProblemError
 
@@ -125,7 +125,7 @@ async def start_directory_import(
             job_id=job_id, country=country, file_name=file_name, started_by=principal.subject
         ),
         aggregate_id=str(job_id),
-        together_with=change_entry(
+        history=ChangeEntry(
             aggregate_type="directory_import",
             aggregate_id=str(job_id),
             version=1,
