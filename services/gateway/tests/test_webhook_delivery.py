@@ -4,6 +4,8 @@ back; one failing forever ends with its subscription disabled and its backlog ke
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -304,3 +306,50 @@ async def test_a_receiver_failing_forever_ends_disabled_with_its_backlog_kept_th
 
         await wait_until(backlog_delivered, what="the kept backlog delivered after enabling")
         assert receiver.delivered_ids() == [*(e.id for e in events), late.id]
+
+
+async def test_with_private_targets_refused_no_request_reaches_a_private_address(
+    infra: Infrastructure, database_name: str
+) -> None:
+    """As in production: URLs naming private addresses are refused when written, and a name that
+    resolves to one is refused at delivery (the receiver, on loopback, never hears of it)."""
+    machine = socket.gethostname()
+    resolved = {info[4][0] for info in socket.getaddrinfo(machine, 80, type=socket.SOCK_STREAM)}
+    needs = f"this test needs the machine's name to resolve to a private address; {machine} -> {resolved}"
+    assert resolved, needs
+    assert not any(ipaddress.ip_address(a).is_global for a in resolved), needs
+    async with (
+        started_gateway(infra, database_name, webhook_private_targets=False) as gateway,
+        upstream_of(gateway) as upstream,
+        receiver_running() as receiver,
+    ):
+        owner = client(gateway)
+        for url in (
+            receiver.url,  # 127.0.0.1
+            "http://localhost:8080/hook",
+            "http://10.1.2.3/hook",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::1]:8080/hook",
+        ):
+            body = {"url": url, "event_types": ["*"]}
+            problem(
+                await gateway.client.post(SUBSCRIPTIONS, json=body, headers=owner),
+                422,
+                "webhook_url_not_public",
+            )
+
+        by_name = receiver.url.replace("127.0.0.1", machine)
+        subscription = ok(
+            await gateway.client.post(
+                SUBSCRIPTIONS, json={"url": by_name, "event_types": ["*"]}, headers=owner
+            ),
+            201,
+        )
+        await upstream.agreements.send(_agreement(uuid.uuid4(), "drafted", 1, ["PE"]))
+
+        async def refused() -> bool:
+            log = await deliveries(gateway, subscription, owner)
+            return bool(log) and (log[0]["last_error"] or "").startswith("refused: the host resolves")
+
+        await wait_until(refused, what="the delivery refused for a private address")
+        assert receiver.requests == []

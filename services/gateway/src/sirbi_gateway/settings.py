@@ -59,6 +59,16 @@ class Settings(ServiceSettings):
     webhook_poll_seconds: float = 1.0
     webhook_batch_size: int = 50
     webhook_timeout_seconds: float = 10.0
+    # Deliveries to private addresses (webhooks/targets.py): unset, allowed outside production
+    # only (a developer's receiver on 127.0.0.1), refused in production.
+    webhook_private_targets: bool | None = None
+
+    @property
+    def webhook_private_targets_allowed(self) -> bool:
+        if self.webhook_private_targets is not None:
+            return self.webhook_private_targets
+        return self.environment is not Environment.PRODUCTION
+
     # --- end of webhooks ---------------------------------------------------------------------
 
     @model_validator(mode="after")

@@ -19,6 +19,7 @@ from sirbi_gateway.webhooks import repository, service
 from sirbi_gateway.webhooks.models import Delivery, Subscription
 from sirbi_gateway.webhooks.policy import DeliveryPolicy
 from sirbi_gateway.webhooks.signing import cloudevent_body, signed_headers
+from sirbi_gateway.webhooks.targets import private_address_of
 from sirbi_shared.db import Database
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,14 @@ class WebhookDispatcher:
         poll_seconds: float,
         batch_size: int,
         timeout_seconds: float,
+        private_targets_allowed: bool,
     ) -> None:
         self.database = database
         self.policy = policy
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
         self.timeout_seconds = timeout_seconds
+        self.private_targets_allowed = private_targets_allowed
 
     async def run(self) -> None:
         # One pooled client for every endpoint; redirects are not followed (a 3xx is a failure:
@@ -115,6 +118,11 @@ class WebhookDispatcher:
             await service.record_attempt(session, subscription, delivery, outcome, self.policy, now)
 
     async def _post(self, client: httpx.AsyncClient, attempt: Attempt) -> service.AttemptOutcome:
+        if not self.private_targets_allowed and (address := await private_address_of(attempt.url)):
+            # A failure like any other: retried (the name may be fixed) and, if it stays, disabled.
+            return service.AttemptOutcome(
+                None, f"refused: the host resolves to a private address ({address})"
+            )
         headers = signed_headers(attempt.secret, attempt.message_id, attempt.body, datetime.now(UTC))
         try:
             response = await client.post(attempt.url, content=attempt.body.encode(), headers=headers)
@@ -143,4 +151,5 @@ def webhook_dispatcher(database: Database, settings: Settings) -> WebhookDispatc
         poll_seconds=settings.webhook_poll_seconds,
         batch_size=settings.webhook_batch_size,
         timeout_seconds=settings.webhook_timeout_seconds,
+        private_targets_allowed=settings.webhook_private_targets_allowed,
     )

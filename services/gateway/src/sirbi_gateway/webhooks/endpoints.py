@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from sirbi_gateway.identity.access import Integrator
+from sirbi_gateway.settings import Settings
 from sirbi_gateway.webhooks import repository, service
 from sirbi_gateway.webhooks.models import DeliveryStatus, Subscription
 from sirbi_gateway.webhooks.schemas import (
@@ -21,6 +22,7 @@ from sirbi_gateway.webhooks.schemas import (
     SubscriptionPublic,
     SubscriptionWithSecret,
 )
+from sirbi_gateway.webhooks.targets import TargetRules
 from sirbi_shared.db import SessionDep
 from sirbi_shared.history import HistoryEntry, read_history
 from sirbi_shared.http.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
@@ -38,7 +40,7 @@ PROBLEMS = problem_docs(
         404: "No such subscription (or not yours), or no such delivery",
         409: "Already in that state, or the delivery is still queued",
         412: "Stale If-Match",
-        422: "Invalid fields (e.g. a URL that is not https in production)",
+        422: "Invalid fields (e.g. a URL that is not https, or not public, in production)",
         428: "If-Match missing",
     }
 )
@@ -46,9 +48,12 @@ READ = (401, 403, 404)
 CHANGE = (401, 403, 404, 409, 412, 422, 428)
 
 
-def _https_only(request: Request) -> bool:
-    # Signed payloads must not travel in clear text outside a developer's machine.
-    return bool(request.app.state.runtime.settings.environment is Environment.PRODUCTION)
+def _targets(request: Request) -> TargetRules:
+    settings: Settings = request.app.state.runtime.settings
+    return TargetRules(
+        https_only=settings.environment is Environment.PRODUCTION,
+        public_only=not settings.webhook_private_targets_allowed,
+    )
 
 
 def _answer(response: Response, subscription: Subscription) -> SubscriptionPublic:
@@ -73,7 +78,7 @@ def _with_secret(response: Response, subscription: Subscription) -> Subscription
 async def create_webhook_subscription(
     body: SubscriptionFields, request: Request, session: SessionDep, principal: Integrator, response: Response
 ) -> SubscriptionWithSecret:
-    subscription = await service.create(session, body, principal, https_only=_https_only(request))
+    subscription = await service.create(session, body, principal, targets=_targets(request))
     response.headers["Location"] = f"{router.prefix}/{subscription.id}"
     return _with_secret(response, subscription)
 
@@ -129,7 +134,7 @@ async def update_webhook_subscription(
     response: Response,
 ) -> SubscriptionPublic:
     subscription = await service.update(
-        session, subscription_id, body, expected, principal, https_only=_https_only(request)
+        session, subscription_id, body, expected, principal, targets=_targets(request)
     )
     return _answer(response, subscription)
 

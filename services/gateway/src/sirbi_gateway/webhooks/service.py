@@ -26,6 +26,7 @@ from sirbi_gateway.webhooks.models import Delivery, DeliveryCause, DeliveryStatu
 from sirbi_gateway.webhooks.policy import DeliveryPolicy
 from sirbi_gateway.webhooks.schemas import SubscriptionChange, SubscriptionFields, SubscriptionPublic
 from sirbi_gateway.webhooks.signing import new_secret
+from sirbi_gateway.webhooks.targets import TargetRules
 from sirbi_shared.auth import Principal, Role
 from sirbi_shared.changes import SYSTEM_ACTOR, publish_change
 from sirbi_shared.events import CloudEvent
@@ -67,11 +68,6 @@ async def _published(
     return subscription
 
 
-def _check_url(fields: SubscriptionFields, *, https_only: bool) -> None:
-    if https_only and fields.url.scheme != "https":
-        raise ProblemError(422, "webhook_url_not_https", "Webhook URLs must use https here.")
-
-
 def _describe(subscription: Subscription, fields: SubscriptionFields) -> None:
     subscription.url = str(fields.url)
     subscription.event_types = list(dict.fromkeys(fields.event_types))
@@ -96,9 +92,9 @@ async def subscriptions_of(session: AsyncSession, principal: Principal) -> list[
 
 
 async def create(
-    session: AsyncSession, fields: SubscriptionFields, principal: Principal, *, https_only: bool
+    session: AsyncSession, fields: SubscriptionFields, principal: Principal, *, targets: TargetRules
 ) -> Subscription:
-    _check_url(fields, https_only=https_only)
+    targets.check(str(fields.url))
     now = datetime.now(UTC)
     subscription = Subscription(
         id=uuid.uuid4(),
@@ -129,11 +125,11 @@ async def update(
     expected: int,
     principal: Principal,
     *,
-    https_only: bool,
+    targets: TargetRules,
 ) -> Subscription:
     subscription = await visible(session, subscription_id, principal, for_update=True)
     check_version(subscription.version, expected)
-    _check_url(change, https_only=https_only)
+    targets.check(str(change.url))
     _describe(subscription, change)
     if change.active and not subscription.active:
         await _reopen(session, subscription)
