@@ -26,6 +26,7 @@ from services.gateway.tests.webhook_receivers import (
     if_match,
     ok,
     receiver_running,
+    signature_is_valid,
     subscribe,
     upstream_of,
 )
@@ -353,3 +354,62 @@ async def test_with_private_targets_refused_no_request_reaches_a_private_address
 
         await wait_until(refused, what="the delivery refused for a private address")
         assert receiver.requests == []
+
+
+async def _rotate(gateway: GatewayUnderTest, subscription: dict[str, Any], owner: dict[str, str]) -> str:
+    path = f"{SUBSCRIPTIONS}/{subscription['id']}/rotate-secret"
+    rotated = ok(await gateway.client.post(path, headers=if_match(owner, subscription)))
+    secret: str = rotated["secret"]
+    return secret
+
+
+async def test_after_a_rotation_the_old_secret_still_verifies_for_the_grace_period(
+    gateway: GatewayUnderTest, upstream: Upstream, receiver: Receiver
+) -> None:
+    owner = client(gateway)
+    subscription = await subscribe(gateway, receiver, owner)
+    old = receiver.secret
+    new = await _rotate(gateway, subscription, owner)
+    assert old is not None
+    assert new != old
+
+    # The receiver has not switched yet: the delivery still verifies, with the old secret.
+    first = _agreement(uuid.uuid4(), "drafted", 1, ["PE"])
+    await upstream.agreements.send(first)
+    await wait_until(lambda: _delivered(receiver, first.id), what="a delivery verified with the old secret")
+    # ... and it verifies with the new one too: two signatures, one per secret.
+    request = receiver.requests[-1]
+    assert len(request.headers["webhook-signature"].split(" ")) == 2
+    assert signature_is_valid(new, request.headers, request.body)
+
+    receiver.secret = new  # the receiver switches whenever it likes within the grace period
+    second = _agreement(uuid.uuid4(), "drafted", 1, ["PE"])
+    await upstream.agreements.send(second)
+    await wait_until(lambda: _delivered(receiver, second.id), what="a delivery verified with the new secret")
+
+
+async def test_without_a_grace_period_only_the_new_secret_signs(
+    infra: Infrastructure, database_name: str
+) -> None:
+    async with (
+        started_gateway(infra, database_name, webhook_secret_grace_seconds=0) as gateway,
+        upstream_of(gateway) as upstream,
+        receiver_running() as receiver,
+    ):
+        owner = client(gateway)
+        subscription = await subscribe(gateway, receiver, owner)
+        new = await _rotate(gateway, subscription, owner)
+        await upstream.agreements.send(_agreement(uuid.uuid4(), "drafted", 1, ["PE"]))
+
+        async def tried() -> bool:
+            return bool(receiver.requests)
+
+        await wait_until(tried, what="a delivery attempt")
+        request = receiver.requests[0]
+        assert request.answered == 401  # the receiver still holds the old secret
+        assert request.headers["webhook-signature"].count("v1,") == 1
+        assert signature_is_valid(new, request.headers, request.body)
+
+
+async def _delivered(receiver: Receiver, event_id: str) -> bool:
+    return event_id in receiver.delivered_ids()

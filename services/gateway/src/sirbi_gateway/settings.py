@@ -59,6 +59,8 @@ class Settings(ServiceSettings):
     webhook_poll_seconds: float = 1.0
     webhook_batch_size: int = 50
     webhook_timeout_seconds: float = 10.0
+    # After a rotation the old secret keeps signing this long, beside the new one.
+    webhook_secret_grace_seconds: float = 24 * 3600.0
     # Deliveries to private addresses (webhooks/targets.py): unset, allowed outside production
     # only (a developer's receiver on 127.0.0.1), refused in production.
     webhook_private_targets: bool | None = None

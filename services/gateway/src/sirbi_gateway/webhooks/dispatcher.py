@@ -35,7 +35,7 @@ class Attempt:
     delivery_id: int
     subscription_id: uuid.UUID
     url: str
-    secret: str
+    secrets: tuple[str, ...]  # the current one, and the previous during its grace period
     message_id: str
     body: str
 
@@ -103,7 +103,12 @@ class WebhookDispatcher:
             data=event.data,
         )
         return Attempt(
-            delivery.id, subscription.id, subscription.url, subscription.secret, event.event_id, body
+            delivery.id,
+            subscription.id,
+            subscription.url,
+            subscription.signing_secrets(datetime.now(UTC)),
+            event.event_id,
+            body,
         )
 
     async def _attempt(self, client: httpx.AsyncClient, attempt: Attempt) -> None:
@@ -123,7 +128,7 @@ class WebhookDispatcher:
             return service.AttemptOutcome(
                 None, f"refused: the host resolves to a private address ({address})"
             )
-        headers = signed_headers(attempt.secret, attempt.message_id, attempt.body, datetime.now(UTC))
+        headers = signed_headers(attempt.secrets, attempt.message_id, attempt.body, datetime.now(UTC))
         try:
             response = await client.post(attempt.url, content=attempt.body.encode(), headers=headers)
         except httpx.HTTPError as exc:

@@ -5,6 +5,7 @@ without changing the subscription, so they need none."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -54,6 +55,11 @@ def _targets(request: Request) -> TargetRules:
         https_only=settings.environment is Environment.PRODUCTION,
         public_only=not settings.webhook_private_targets_allowed,
     )
+
+
+def _secret_grace(request: Request) -> timedelta:
+    settings: Settings = request.app.state.runtime.settings
+    return timedelta(seconds=settings.webhook_secret_grace_seconds)
 
 
 def _answer(response: Response, subscription: Subscription) -> SubscriptionPublic:
@@ -143,16 +149,26 @@ async def update_webhook_subscription(
     "/{subscription_id}/rotate-secret",
     operation_id="rotate_webhook_secret",
     summary="Replace the signing secret; the new one is shown only here",
+    description=(
+        "For a grace period (24 h by default) deliveries carry a signature with the old secret "
+        "beside one with the new, so the receiver can switch whenever it likes in that time."
+    ),
     responses={k: PROBLEMS[k] for k in CHANGE},
 )
 async def rotate_webhook_secret(
+    request: Request,
     subscription_id: uuid.UUID,
     session: SessionDep,
     principal: Integrator,
     expected: IfMatch,
     response: Response,
 ) -> SubscriptionWithSecret:
-    return _with_secret(response, await service.rotate_secret(session, subscription_id, expected, principal))
+    return _with_secret(
+        response,
+        await service.rotate_secret(
+            session, subscription_id, expected, principal, grace=_secret_grace(request)
+        ),
+    )
 
 
 @router.post(

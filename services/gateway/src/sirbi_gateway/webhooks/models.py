@@ -38,6 +38,9 @@ class Subscription(Base):
     event_types: Mapped[list[str]] = mapped_column(ARRAY(Text))
     countries: Mapped[list[str]] = mapped_column(ARRAY(String(2)))  # empty: every country
     secret: Mapped[str] = mapped_column(Text)  # `whsec_<base64>`; HMAC needs the key itself
+    # After a rotation the old secret signs too, until then: receivers switch without a gap.
+    previous_secret: Mapped[str | None] = mapped_column(Text)
+    previous_secret_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -47,6 +50,13 @@ class Subscription(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    def signing_secrets(self, at: datetime) -> tuple[str, ...]:
+        """The secrets a delivery at `at` is signed with: the current one, and the previous one
+        during its grace period."""
+        if self.previous_secret and self.previous_secret_until and at < self.previous_secret_until:
+            return (self.secret, self.previous_secret)
+        return (self.secret,)
 
     def wants(self, event_type: str, countries: frozenset[str] | list[str]) -> bool:
         """Whether an event of this type about these countries goes to this subscription."""

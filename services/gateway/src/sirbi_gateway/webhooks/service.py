@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -141,10 +141,18 @@ async def update(
 
 
 async def rotate_secret(
-    session: AsyncSession, subscription_id: uuid.UUID, expected: int, principal: Principal
+    session: AsyncSession,
+    subscription_id: uuid.UUID,
+    expected: int,
+    principal: Principal,
+    *,
+    grace: timedelta,
 ) -> Subscription:
     subscription = await visible(session, subscription_id, principal, for_update=True)
     check_version(subscription.version, expected)
+    # The old secret signs beside the new one for `grace` (a second rotation ends the first's).
+    subscription.previous_secret = subscription.secret
+    subscription.previous_secret_until = datetime.now(UTC) + grace
     subscription.secret = new_secret()
     return await _published(
         session,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,11 +41,13 @@ def cloudevent_body(
     return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False)
 
 
-def signed_headers(secret: str, message_id: str, body: str, at: datetime) -> dict[str, str]:
-    """The headers of one attempt; the timestamp is the attempt's, the id the message's."""
+def signed_headers(secrets: Sequence[str], message_id: str, body: str, at: datetime) -> dict[str, str]:
+    """The headers of one attempt; the timestamp is the attempt's, the id the message's. One
+    signature per secret, space-separated as the convention has it: a receiver accepts the
+    message if any of them verifies with the secret it holds."""
     return {
         "content-type": "application/cloudevents+json; charset=utf-8",  # structured mode
         "webhook-id": message_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, at, body),
+        "webhook-signature": " ".join(Webhook(secret).sign(message_id, at, body) for secret in secrets),
     }
