@@ -25,6 +25,16 @@ async def test_a_read_through_the_gateway_is_the_services_answer(platform: Platf
     assert problem(missing, 404, "member_state_not_found")["request_id"] == request_id
     assert missing.headers["x-request-id"] == request_id
     problem(await platform.gateway.client.get("/api/elsewhere/x"), 404, "not_found")
+    # Paths and query strings go on as the caller encoded them.
+    encoded = await platform.gateway.client.get("/api/members/member-states/%50E")
+    assert encoded.json() == straight.json()
+    search = "/libraries?country=PE&q=Biblioteca%20P%C3%BAblica%20N.%C2%BA%201&limit=5"
+    searched, searched_straight = (
+        await platform.gateway.client.get(f"/api/members{search}"),
+        await platform.members.client.get(search),
+    )
+    assert searched.status_code == 200
+    assert searched.json() == searched_straight.json()
 
 
 async def test_roles_and_countries_are_the_services_to_check(platform: Platform) -> None:

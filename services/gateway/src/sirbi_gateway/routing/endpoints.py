@@ -26,7 +26,10 @@ class ServiceProxy:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        path = scope["path"].split(self.prefix, 1)[1].lstrip("/")
+        # The path as the caller encoded it (`raw_path`), since it goes on with the same encoding.
+        raw = scope.get("raw_path")
+        full = raw.decode("latin-1") if raw else scope["path"]
+        path = full.split(self.prefix, 1)[1].lstrip("/")
         response = await forward(request, self.service, path)
         await response(scope, receive, send)
 
