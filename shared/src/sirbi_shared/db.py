@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -88,6 +88,14 @@ async def copy_rows(
     await driver.copy_records_to_table(
         table.name, records=records, columns=list(columns), schema_name=table.schema
     )
+
+
+def lost_connection(error: BaseException) -> bool:
+    """The database connection broke or could not be used (a restart, the server away): nothing
+    about the statement itself, so the work is worth doing again once the database is back."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError)
 
 
 def violated_constraint(error: IntegrityError) -> str | None:

@@ -14,9 +14,11 @@ from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sirbi_shared.db import lost_connection
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +151,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _database_away(exc: Exception) -> bool:
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
-    return isinstance(exc, (ConnectionError, PoolTimeout))
+    return lost_connection(exc) or isinstance(exc, (ConnectionError, PoolTimeout))
 
 
 async def _database(request: Request, exc: Exception) -> JSONResponse:

@@ -26,11 +26,10 @@ from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Result, literal_column
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.backoff import Backoff, keep_running
-from sirbi_shared.db import Database
+from sirbi_shared.db import Database, lost_connection
 from sirbi_shared.events.envelope import CloudEvent, EnvelopeError
 from sirbi_shared.events.stream import EventPayload, UnknownEventType
 from sirbi_shared.events.topics import TopicSpec, ensure_topics, wait_for_topics
@@ -73,9 +72,7 @@ class ConsumerStats:
 
 def _is_infrastructure_failure(exc: BaseException) -> bool:
     """Database or network trouble: wait for it to pass instead of blaming the event."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError)
+    return lost_connection(exc) or isinstance(exc, OSError | TimeoutError)
 
 
 class EventConsumer:
