@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from sirbi_shared.db import Database
 from sirbi_shared.events import CloudEvent
-from sirbi_shared.history import install_history_table, read_history, record_changes
+from sirbi_shared.history import ChangeEntry, install_history_table, read_history, record_changes
 from sirbi_shared.turns import in_turns
 from tests.support.probe import ProbeStream
 
@@ -58,7 +58,7 @@ async def _add_then_fail(database: Database, probe: ProbeStream, events: list[Cl
 async def test_bulk_history_entries_read_back_in_order(database: Database) -> None:
     async with database.engine.begin() as connection:
         await connection.run_sync(install_history_table)
-    entries = [
+    entries: list[ChangeEntry] = [
         {
             "aggregate_type": "library",
             "aggregate_id": "lib-1",

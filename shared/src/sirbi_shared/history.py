@@ -6,6 +6,7 @@ outbox event; the API serves the entries as the record's history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
@@ -77,9 +78,8 @@ class ChangeEntry(TypedDict):
 HISTORY_COLUMNS = tuple(ChangeEntry.__annotations__)
 
 
-async def record_changes(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
-    """Many entries at once (bulk operations, by COPY); each has the keyword arguments of
-    `ChangeEntry`."""
+async def record_changes(session: AsyncSession, entries: Sequence[ChangeEntry]) -> None:
+    """Many entries at once (bulk operations, by COPY)."""
     if entries:
         await copy_rows(
             session,

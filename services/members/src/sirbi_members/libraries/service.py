@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +20,7 @@ from sirbi_members.libraries.schemas import LibraryCreate, LibraryFields, Librar
 from sirbi_members.member_states import repository as member_states
 from sirbi_members.streams import directory_outbox, directory_stream
 from sirbi_shared.events import CloudEvent
-from sirbi_shared.history import record_changes
+from sirbi_shared.history import ChangeEntry, record_changes
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 from sirbi_shared.turns import in_turns
@@ -29,20 +28,20 @@ from sirbi_shared.turns import in_turns
 
 async def _announce(session: AsyncSession, changes: Sequence[tuple[LibraryEvent, str]], actor: str) -> None:
     events: list[CloudEvent] = []
-    history: list[dict[str, Any]] = []
+    history: list[ChangeEntry] = []
     async for event, action in in_turns(changes):
         library_id = str(event.library.id)
         envelope = directory_stream.new_event(event, aggregate_id=library_id)
         events.append(envelope)
         history.append(
-            {
-                "aggregate_type": "library",
-                "aggregate_id": library_id,
-                "version": event.library.version,
-                "action": action,
-                "actor": actor,
-                "state": envelope.data["library"],  # serialised once, for the event and the history
-            }
+            ChangeEntry(
+                aggregate_type="library",
+                aggregate_id=library_id,
+                version=event.library.version,
+                action=action,
+                actor=actor,
+                state=envelope.data["library"],  # serialised once, for the event and the history
+            )
         )
     await directory_outbox.add_many(session, events)
     await record_changes(session, history)
