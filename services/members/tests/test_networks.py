@@ -226,6 +226,21 @@ async def test_a_network_needs_a_registered_member_state_and_a_free_name(members
         "Red de Bibliotecas Escolares",
         "Sistema Nacional de Bibliotecas",
     ]
+    # A refused registration leaves no event and no history entry: they go in by the row's statement.
+    async with members.database.transaction() as session:
+        registered = (
+            await session.execute(
+                select(history_table.c.state["official_name"].astext).where(
+                    history_table.c.aggregate_type == "network", history_table.c.action == "registered"
+                )
+            )
+        ).scalars()
+        assert sorted(registered) == ["Red de Bibliotecas Escolares", "Sistema Nacional de Bibliotecas"]
+    events = await read_events(members, "org.sirbi.members.network.registered", 2)
+    assert sorted(e.get_data()["network"]["official_name"] for e in events) == [
+        "Red de Bibliotecas Escolares",
+        "Sistema Nacional de Bibliotecas",
+    ]
 
 
 async def test_a_representative_changes_only_networks_of_their_country(members: MembersUnderTest) -> None:

@@ -1,6 +1,6 @@
 """One change of a record, as every service records it: its event in the outbox and its entry in
 the history, in the caller's transaction (and in one statement), both carrying the record's
-public state."""
+public state. A new record can go in with them, in the same statement."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.events import EventPayload
 from sirbi_shared.history import ChangeEntry
-from sirbi_shared.outbox import Outbox
+from sirbi_shared.outbox import NewRow, Outbox
 
 # The actor of changes nobody clicked: a scheduler's, and those caused by other services' events.
 SYSTEM_ACTOR = "system"
@@ -26,7 +26,10 @@ async def publish_change(
     action: str,
     actor: str,
     state: BaseModel,
+    new_row: NewRow | None = None,
 ) -> None:
+    """`new_row`: the record itself when it is new (its insert joins the statement, so a
+    constraint it breaks, raised as IntegrityError, leaves nothing written)."""
     entry = ChangeEntry(
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
@@ -36,4 +39,4 @@ async def publish_change(
         state=state.model_dump(mode="json"),
     )
     # One statement, one round trip: the event and the entry go in together or not at all.
-    await outbox.add(session, event, aggregate_id=aggregate_id, history=entry)
+    await outbox.add(session, event, aggregate_id=aggregate_id, history=entry, new_row=new_row)

@@ -70,20 +70,24 @@ def wake_relays_after_commit(session: AsyncSession, topic: str) -> None:
     """Once the session's transaction commits, wake this process's relays of the topic."""
     sync_session = session.sync_session
     lanes: set[Lane] | None = sync_session.info.get(_LANES_TO_WAKE)
-    if lanes is None:  # the session's first outbox write: listen once for its lifetime
+    if lanes is None:
         lanes = sync_session.info[_LANES_TO_WAKE] = set()
-        event.listen(sync_session, "after_commit", _wake_lanes)
-        event.listen(sync_session, "after_transaction_end", _forget_lanes)
     lanes.add(Lane.of(sync_session.get_bind().engine.url, topic))
 
 
+# Listened to once for every session of the process: listening per session (on its first outbox
+# write) cost more than the rest of a small write's bookkeeping together.
+@event.listens_for(Session, "after_commit")
 def _wake_lanes(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint released: the rows are not committed yet
+    lanes: set[Lane] | None = session.info.get(_LANES_TO_WAKE)
+    if not lanes or session.in_nested_transaction():  # nothing written, or only a savepoint released
         return
-    running_relays.wake(session.info[_LANES_TO_WAKE])
+    running_relays.wake(lanes)
 
 
+@event.listens_for(Session, "after_transaction_end")
 def _forget_lanes(session: Session, transaction: SessionTransaction) -> None:
     # After a commit (already woken) or a rollback (no one to wake): the next transaction starts clean.
-    if transaction.parent is None:
-        session.info[_LANES_TO_WAKE].clear()
+    lanes: set[Lane] | None = session.info.get(_LANES_TO_WAKE)
+    if lanes and transaction.parent is None:
+        lanes.clear()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from pydantic_core import to_json
-from sqlalchemy import BindParameter, Table, bindparam, insert
+from sqlalchemy import BindParameter, FromClause, Insert, Table, TableClause, bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.db import copy_rows
@@ -33,6 +35,31 @@ _INSERT_EVENT_AND_ENTRY = (
 )
 
 
+@dataclass(frozen=True)
+class NewRow:
+    """A record inserted by the same statement as its event (`Outbox.add(..., new_row=...)`):
+    its table (a model's `__table__`) and its columns' values."""
+
+    table: FromClause
+    values: Mapping[str, object]
+
+
+# The record's parameters are prefixed: its columns may share names with the outbox's or the
+# history's (`version`, `id`).
+_RECORD_PARAMETER = "record_{}"
+
+
+@functools.cache
+def _with_new_row(with_history: bool, table: FromClause, columns: tuple[str, ...]) -> Insert:
+    """The event's statement (and the entry's) inserting a new row of `table` too; built once
+    per shape."""
+    if not isinstance(table, TableClause):
+        raise TypeError(f"a new row goes into a table, not into {table!r}")
+    values = {name: bindparam(_RECORD_PARAMETER.format(name), type_=table.c[name].type) for name in columns}
+    statement = _INSERT_EVENT_AND_ENTRY if with_history else _INSERT_EVENT
+    return statement.add_cte(insert(table).values(values).cte("new_record"))
+
+
 def _row(topic: str, event: CloudEvent) -> dict[str, object]:
     return {
         "event_id": event.id,
@@ -58,17 +85,23 @@ class Outbox:
         aggregate_id: str,
         extensions: Mapping[str, str] | None = None,
         history: ChangeEntry | None = None,
+        new_row: NewRow | None = None,
     ) -> CloudEvent:
         """Record the event in the session's transaction: it is published if and only if it commits.
 
-        `history`: the change's entry in the history, written by the same statement (one round
-        trip for both)."""
+        `history`: the change's entry in the history; `new_row`: the record the event announces,
+        when it is new. Both are written by the same statement as the event: one round trip for
+        all, and all or nothing (a constraint the record breaks fails the statement)."""
         event = self.stream.new_event(payload, aggregate_id=aggregate_id, extensions=self._trace(extensions))
-        row = _row(self.stream.topic, event)
-        if history is None:
-            await session.execute(_INSERT_EVENT, row)
-        else:
-            await session.execute(_INSERT_EVENT_AND_ENTRY, {**row, **history})
+        parameters: dict[str, object] = _row(self.stream.topic, event)
+        statement = _INSERT_EVENT
+        if history is not None:
+            statement = _INSERT_EVENT_AND_ENTRY
+            parameters.update(history)
+        if new_row is not None:
+            statement = _with_new_row(history is not None, new_row.table, tuple(new_row.values))
+            parameters.update((_RECORD_PARAMETER.format(k), v) for k, v in new_row.values.items())
+        await session.execute(statement, parameters)
         wake_relays_after_commit(session, self.stream.topic)
         return event
 

@@ -89,7 +89,7 @@ async def register_network(
     network = await service.register(session, body, principal)
     set_etag(response, network.version)
     response.headers["Location"] = f"/networks/{network.id}"
-    return NetworkPublic.of(network)
+    return network
 
 
 @router.patch(

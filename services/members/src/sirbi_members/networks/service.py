@@ -20,25 +20,30 @@ from sirbi_shared.changes import publish_change
 from sirbi_shared.db import violated_constraint
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
+from sirbi_shared.outbox import NewRow
 
 
 async def _published(
-    session: AsyncSession, network: Network, event: type[NetworkEvent], action: str, by: Principal
-) -> Network:
-    await session.flush()
-    public = NetworkPublic.of(network)
+    session: AsyncSession,
+    network: NetworkPublic,
+    event: type[NetworkEvent],
+    action: str,
+    by: Principal,
+    *,
+    new_row: NewRow | None = None,
+) -> None:
     await publish_change(
         session,
         members_outbox,
-        event(network=public),
+        event(network=network),
         aggregate_type="network",
         aggregate_id=str(network.id),
         version=network.version,
         action=action,
         actor=by.subject,
-        state=public,
+        state=network,
+        new_row=new_row,
     )
-    return network
 
 
 async def _ensure_name_is_free(session: AsyncSession, country: str, official_name: str) -> None:
@@ -56,29 +61,27 @@ def _name_taken(country: str, official_name: str) -> ProblemError:
     )
 
 
-async def register(session: AsyncSession, details: NetworkCreate, by: Principal) -> Network:
+async def register(session: AsyncSession, details: NetworkCreate, by: Principal) -> NetworkPublic:
     ensure_country_scope(by, details.country)
     now = datetime.now(UTC)
-    network = Network(
-        id=uuid.uuid4(),
-        country=details.country,
-        kind=details.kind,
-        official_name=details.official_name,
-        governing_entity=details.governing_entity,
-        website=details.website,
-        status=details.status,
-        version=1,
-        created_at=now,
-        updated_at=now,
+    network = NetworkPublic(
+        id=uuid.uuid4(), **details.model_dump(), version=1, created_at=now, updated_at=now
     )
-    session.add(network)
-    # The table's constraints check the country and the name as the row goes in (no race, no
-    # round trips of their own); what they refuse becomes the matching problem.
+    # The row, its event and its history entry go in by one statement; the table's constraints
+    # check the country and the name as the row goes in (no race, no round trips of their own),
+    # and what they refuse becomes the matching problem.
     try:
-        await session.flush()
+        await _published(
+            session,
+            network,
+            NetworkRegistered,
+            "registered",
+            by,
+            new_row=NewRow(Network.__table__, network.model_dump()),
+        )
     except IntegrityError as exc:
         raise _refusal(exc, details.country, details.official_name) from exc
-    return await _published(session, network, NetworkRegistered, "registered", by)
+    return network
 
 
 def _refusal(error: IntegrityError, country: str, official_name: str) -> ProblemError | IntegrityError:
@@ -107,4 +110,6 @@ async def revise(
     for field, value in fields.items():
         setattr(network, field, value)
     network.touch()
-    return await _published(session, network, NetworkUpdated, "updated", by)
+    await session.flush()
+    await _published(session, NetworkPublic.of(network), NetworkUpdated, "updated", by)
+    return network
