@@ -1,4 +1,4 @@
-"""Forwarding one request to a service and its answer back, both streamed.
+"""Forwarding one request to a service and its answer back, both streamed when they are long.
 
 Identity: a user's access token is verified here, then forwarded as it is (the service verifies
 it again and applies its own rules); an integration client's API key never leaves the gateway —
@@ -54,6 +54,11 @@ _NOT_RETURNED = {
     b"traceparent",
 }
 _CLIENT_TOKEN_LIFETIME = timedelta(minutes=2)
+# A body of known length up to this size goes on whole; a longer one, or one of unknown length
+# (a CSV import or export), is streamed. Streaming a small body cost the gateway a third of its
+# time on a write: a task watching for the caller's disconnect, a chunked upload, one await per
+# piece (docs/performance.md).
+_WHOLE_UP_TO = 64 * 1024
 _READS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -101,12 +106,9 @@ async def forward(request: Request, service: str, path: str) -> Response:
     url = URL(f"{base}/{path}" + (f"?{query}" if query else ""), encoded=True)
     try:
         upstream = await upstreams.client.request(
-            request.method,
-            url,
-            headers=headers,
-            data=_body(request) if request.method not in _READS else None,
-            allow_redirects=False,
+            request.method, url, headers=headers, data=await _request_body(request), allow_redirects=False
         )
+        response = await _response(upstream)
     except TimeoutError as exc:
         raise ProblemError(
             504, "service_timeout", f"The {service} service did not answer in time.", service=service
@@ -115,7 +117,6 @@ async def forward(request: Request, service: str, path: str) -> Response:
         raise ProblemError(
             503, "service_unavailable", f"The {service} service is not available.", service=service
         ) from exc
-    response = StreamingResponse(_relay(upstream), status_code=upstream.status)
     # Raw pairs, repeated names kept (Set-Cookie, Link); only Location is rewritten.
     response.raw_headers = [
         (name, _outside(service, value) if name == b"location" else value)
@@ -130,7 +131,29 @@ def _outside(service: str, location: bytes) -> bytes:
     return f"/api/{service}".encode() + location if location.startswith(b"/") else location
 
 
-async def _body(request: Request) -> AsyncIterator[bytes]:
+async def _request_body(request: Request) -> bytes | AsyncIterator[bytes] | None:
+    if request.method in _READS:
+        return None
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= _WHOLE_UP_TO:
+        return await request.body()
+    if not length and "transfer-encoding" not in request.headers:
+        return None  # HTTP/1.1: a request with neither header has no body
+    return _streamed(request)
+
+
+async def _response(upstream: aiohttp.ClientResponse) -> Response:
+    length = upstream.content_length
+    if length is None or length > _WHOLE_UP_TO:
+        return StreamingResponse(_relay(upstream), status_code=upstream.status)
+    try:
+        # Raw bytes: a compressed answer stays compressed, with its own Content-Encoding.
+        return Response(await upstream.read(), status_code=upstream.status)
+    finally:
+        upstream.release()
+
+
+async def _streamed(request: Request) -> AsyncIterator[bytes]:
     async for chunk in request.stream():
         if chunk:
             yield chunk
