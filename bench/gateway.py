@@ -8,8 +8,12 @@ in the same run.
   networks: a row, its outbox event and its history entry each), and latency percentiles at a
   steady 100 writes a second.
 
-Both services run as their own processes (`python -m sirbi_<service> serve`) on the launcher's
-`bench` Kafka and PostgreSQL. The closed-loop load comes from wrk (Debian's package; `make bench`
+The whole platform runs, as under `make up`: the four services as their own processes
+(`python -m sirbi_<service> serve`, each with its database, its demo data and its consumers) on the
+launcher's `bench` Kafka and PostgreSQL. So every write's event is also consumed where it would be
+(the gateway's activity feed and webhook filing, the agreements and roadmap replicas), on the same
+two cores. Writes straight to the members service are measured in the same run, as the baseline
+of the writes through the gateway. The closed-loop load comes from wrk (Debian's package; `make bench`
 installs it), a C load generator, so that the 2-core machine's time goes to the platform rather
 than to a Python client; the open loop at a fixed rate comes from this process (httpx), over
 real HTTP with keep-alive.
@@ -47,6 +51,8 @@ from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
 from sirbi_shared.auth.tokens import write_key_pair  # noqa: E402
 
 Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+# Started in this order: the gateway last, once the services it routes to are up.
+SERVICES = ("members", "agreements", "roadmap", "gateway")
 
 
 def _free_port() -> int:
@@ -137,7 +143,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="sirbi-bench-gateway-"))
     write_key_pair(work / "keys")
     run_id = uuid.uuid4().hex[:6]
-    members_port, gateway_port = _free_port(), _free_port()
     common = {
         **os.environ,
         "SIRBI_KAFKA_BOOTSTRAP_SERVERS": profile.kafka_bootstrap,
@@ -146,30 +151,29 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "SIRBI_JWT_PRIVATE_KEY_FILE": str(work / "keys" / "jwt-private.pem"),
         "SIRBI_LOG_LEVEL": "WARNING",
     }
-    databases = {name: f"bench_{name}_{run_id}" for name in ("members", "gateway")}
-    for database in databases.values():
+    ports = {service: _free_port() for service in SERVICES}
+    urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
+    environments: dict[str, dict[str, str]] = {}
+    for service in SERVICES:
+        database = f"bench_{service}_{run_id}"
         postgres.ensure_database(database)
-    members_env = {
-        **common,
-        "SIRBI_MEMBERS_DATABASE_URL": postgres.url(databases["members"]),
-        "SIRBI_MEMBERS_PORT": str(members_port),
-        "SIRBI_MEMBERS_IMPORT_DIR": str(work / "imports"),
-    }
-    gateway_env = {
-        **common,
-        "SIRBI_GATEWAY_DATABASE_URL": postgres.url(databases["gateway"]),
-        "SIRBI_GATEWAY_PORT": str(gateway_port),
-        "SIRBI_MEMBERS_URL": f"http://127.0.0.1:{members_port}",
-        # The limiter still counts every request; the budget is only set out of reach.
-        "SIRBI_GATEWAY_API_LIMIT_PER_CLIENT": "10000000/minute",
-    }
-    processes = [_start("members", members_env), _start("gateway", gateway_env)]
-    members, gateway = f"http://127.0.0.1:{members_port}", f"http://127.0.0.1:{gateway_port}"
+        prefix = f"SIRBI_{service.upper()}_"
+        environments[service] = {
+            **common,
+            f"{prefix}DATABASE_URL": postgres.url(database),
+            f"{prefix}PORT": str(ports[service]),
+            f"{prefix}IMPORT_DIR": str(work / "imports" / service),
+            **{f"SIRBI_{other.upper()}_URL": urls[other] for other in SERVICES if other != "gateway"},
+        }
+    # The limiter still counts every request; the budget is only set out of reach.
+    environments["gateway"]["SIRBI_GATEWAY_API_LIMIT_PER_CLIENT"] = "10000000/minute"
+    processes = [_start(service, environments[service]) for service in SERVICES]
+    members, gateway = urls["members"], urls["gateway"]
     token = TokenIssuer((work / "keys" / "jwt-private.pem").read_bytes()).mint("bench", [Role.SECRETARIAT])
     auth = {"Authorization": f"Bearer {token}"}
     try:
-        await _ready(members)
-        await _ready(gateway)
+        for url in urls.values():
+            await _ready(url)
 
         def register_network() -> Request:
             async def post(client: httpx.AsyncClient) -> httpx.Response:
@@ -197,9 +201,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 one[side].append(_closed_loop(url, "read.lua", 1, args.seconds / 2, token)["p50"])
         direct_rate, gateway_rate = statistics.median(reads["direct"]), statistics.median(reads["gateway"])
         direct_one, gateway_one = statistics.median(one["direct"]), statistics.median(one["gateway"])
-        writes = _closed_loop(
-            f"{gateway}/api/members/networks", "register_network.lua", args.concurrency, args.seconds, token
-        )
+        writes: dict[str, list[float]] = {"direct": [], "gateway": []}
+        write_urls = (("direct", f"{members}/networks"), ("gateway", f"{gateway}/api/members/networks"))
+        for _ in range(args.rounds):  # alternated, as the reads
+            for side, url in write_urls:
+                loaded = _closed_loop(url, "register_network.lua", args.concurrency, args.seconds, token)
+                writes[side].append(loaded["rate"])
+        direct_writes = statistics.median(writes["direct"])
+        gateway_writes = statistics.median(writes["gateway"])
         steady = await _steady(gateway, register_network(), args.write_rate, args.seconds)
     finally:
         for process in processes:
@@ -211,7 +220,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "read_throughput_ratio": round(gateway_rate / direct_rate, 3),
         "read_median_ms": {"direct": _ms(direct_one), "gateway": _ms(gateway_one)},
         "read_added_median_ms": _ms(gateway_one - direct_one),
-        "writes_per_second_through_gateway": round(writes["rate"]),
+        "writes_per_second_through_gateway": round(gateway_writes),
+        "writes_per_second_direct": round(direct_writes),
+        "write_throughput_ratio": round(gateway_writes / direct_writes, 3),
         "steady_writes": {
             "rate_per_second": args.write_rate,
             "count": len(steady),
@@ -241,7 +252,11 @@ def main() -> None:
         f"read latency, one client: median {figures['read_median_ms']['gateway']} ms vs "
         f"{figures['read_median_ms']['direct']} ms (added {figures['read_added_median_ms']} ms, bar <= 2)"
     )
-    print(f"writes through the gateway: {figures['writes_per_second_through_gateway']:,}/s (bar >= 500)")
+    print(
+        f"writes through the gateway: {figures['writes_per_second_through_gateway']:,}/s (bar >= 500) vs "
+        f"{figures['writes_per_second_direct']:,}/s straight to the service "
+        f"(ratio {figures['write_throughput_ratio']})"
+    )
     steady = figures["steady_writes"]
     print(
         f"at {steady['rate_per_second']:.0f} writes/s for {figures['seconds_per_measure']:.0f} s: "

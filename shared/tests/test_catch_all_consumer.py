@@ -4,6 +4,7 @@ the same inbox (one effect per event) and dead letters (a record that is no Clou
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.db import Database
 from sirbi_shared.events import CloudEvent
-from sirbi_shared.inbox import EventConsumer
+from sirbi_shared.inbox import EventConsumer, PermanentEventError
 from tests.support.infra import Infrastructure
 from tests.support.probe import ProbeStream, effect_seqs, record_effect, running, wait_until
 
@@ -103,3 +104,74 @@ def test_a_second_catch_all_is_refused() -> None:
     consumer.on_any(handler)
     with pytest.raises(ValueError, match="two catch-all handlers"):
         consumer.on_any(handler)
+
+
+async def test_a_batch_catch_all_files_many_events_per_call_and_falls_back_to_one_at_a_time(
+    infra: Infrastructure, database: Database, probe: ProbeStream
+) -> None:
+    """Events of several partitions reach the batch handler together, in each partition's order;
+    a batch that fails is applied again one event at a time, so only the event at fault is
+    dead-lettered and the others take effect once."""
+    topic = probe.stream.topic
+    consumer = EventConsumer(
+        name=f"batch-{uuid.uuid4().hex[:8]}",
+        database=database,
+        bootstrap_servers=infra.kafka_bootstrap,
+        topics=[topic],
+    )
+    calls: list[list[int]] = []
+
+    @consumer.on_any_batch
+    async def file_all(events: Sequence[CloudEvent], session: AsyncSession) -> None:
+        seqs = [int(event.data["seq"]) for event in events]
+        calls.append(seqs)
+        if 13 in seqs:
+            raise PermanentEventError("13 is refused")
+        await session.execute(
+            text("INSERT INTO effects (event_id, seq) VALUES (:id, :seq)"),
+            [{"id": event.id, "seq": seq} for event, seq in zip(events, seqs, strict=True)],
+        )
+
+    async def send(events: Sequence[CloudEvent]) -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+        await producer.start()
+        try:
+            for event in events:
+                await producer.send_and_wait(
+                    topic,
+                    event.kafka_value(),
+                    key=event.kafka_key(),
+                    headers=event.kafka_headers(),
+                )
+        finally:
+            await producer.stop()
+
+    def events(seqs: range | list[int]) -> list[CloudEvent]:
+        # Three aggregates, so the events spread over the stream's partitions.
+        return [probe.stream.new_event(probe.event(seq), aggregate_id=f"agg-{seq % 3}") for seq in seqs]
+
+    first = events(range(1, 13))
+    await send([*first, first[0]])  # the first one delivered twice
+    async with running(consumer.run()):
+
+        async def first_filed() -> bool:
+            return len(await effect_seqs(database)) >= 12
+
+        await wait_until(first_filed, what="the first twelve events")
+        assert max(len(call) for call in calls) > 1, "events waiting together are filed together"
+        for aggregate in range(3):  # each partition's events in their order
+            filed = [seq for call in calls for seq in call if seq % 3 == aggregate]
+            assert filed == sorted(filed)
+
+        await send(events([13, 14, 15]))
+
+        async def rest_filed() -> bool:
+            return len(await effect_seqs(database)) >= 14
+
+        await wait_until(rest_filed, what="the events beside the refused one")
+        letter = await _first_dead_letter(infra, topic + ".dlq")
+
+    assert sorted(await effect_seqs(database)) == [*range(1, 13), 14, 15]
+    assert consumer.stats.duplicates == 1
+    assert letter["sirbi_dlq_error_type"] == b"PermanentEventError"
+    assert [13] in calls, "after the batch failed, the event at fault was tried on its own"

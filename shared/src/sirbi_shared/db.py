@@ -33,6 +33,15 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A mapped class's table, typed as one (SQLAlchemy types `__table__` as any FROM clause), for
+    Core statements built once at import."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
 class Database:
     """The engine and session factory of one service database."""
 

@@ -3,8 +3,8 @@
 For each record: parse the CloudEvent (a malformed one is dead-lettered at once), then in one
 database transaction insert the inbox row (consumer, source, id) and run the handler. A redelivered
 event finds its inbox row and is skipped, so a crash between the effect's commit and the offset
-commit has no second effect. Offsets are committed only after the effects, per partition batch and
-on revocation. A handler that keeps failing is retried with back-off a bounded number of times,
+commit has no second effect. Offsets are committed only after the effects, once per fetch and on
+revocation. A handler that keeps failing is retried with back-off a bounded number of times,
 then its event goes to `<topic>.dlq` with the error in headers and the partition moves on. Losing
 the database is not the event's fault: that is retried until the database is back, never
 dead-lettered.
@@ -47,14 +47,19 @@ DEAD_LETTERS = Counter(
 LAG = Gauge("sirbi_consumer_lag", "Records behind the partition's end", ["consumer", "topic", "partition"])
 
 Handler = Callable[[CloudEvent, AsyncSession], Awaitable[None]]
+BatchHandler = Callable[[Sequence[CloudEvent], AsyncSession], Awaitable[None]]
 P = TypeVar("P", bound=EventPayload)
 
 DLQ_SUFFIX = ".dlq"
-# How long the broker may hold a fetch that found nothing new. While a bulk import floods another
-# topic, the broker was seen answering such fetches only at this limit even after new records
-# arrived, so Kafka's 500 ms default became the latency of membership events (P3). 50 ms costs an
-# idle consumer 20 small requests a second.
-FETCH_MAX_WAIT_MS = 50
+# How long the broker may hold a fetch until FETCH_MIN_BYTES have come. While a bulk import floods
+# another topic, the broker was seen answering fetches only at this limit even after new records
+# arrived, so Kafka's 500 ms default became the latency of membership events (P3). With Kafka's
+# 1-byte minimum, a steady stream was fetched an event or two at a time: every consumer sent
+# hundreds of fetches a second under 300 writes/s, and they cost the consumers and the broker more
+# than the events' own work (docs/performance.md). Waiting for a few events, but never more than
+# 20 ms, caps that at 50 fetches a second per consumer; an idle one sends as many small requests.
+FETCH_MAX_WAIT_MS = 20
+FETCH_MIN_BYTES = 4096
 
 
 class PermanentEventError(Exception):
@@ -96,13 +101,14 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff or Backoff(initial=0.1, maximum=5.0)
         self.max_records = max_records
-        # Events of one partition applied per transaction: a commit (and its WAL flush) per event
-        # was most of a consumer's cost under load.
+        # Events applied per transaction (of every partition a fetch brought): a commit (and its
+        # WAL flush) per event was most of a consumer's cost under load.
         self.transaction_size = transaction_size
         self.replication_factor = replication_factor
         self.stats = ConsumerStats()
         self._handlers: dict[str, Handler] = {}
         self._any: Handler | None = None
+        self._any_batch: BatchHandler | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq_producer: AIOKafkaProducer | None = None
         # Next offset to commit per partition: everything before it has had its effect.
@@ -128,6 +134,18 @@ class EventConsumer:
         if self._any is not None:
             raise ValueError(f"{self.name}: two catch-all handlers")
         self._any = handler
+        return handler
+
+    def on_any_batch(self, handler: BatchHandler) -> BatchHandler:
+        """`on_any` for a handler that files many events at once (a statement for all where a
+        handler per event would run one each): it gets the fresh events of a transaction in order,
+        and a list of one when events are applied one by one after a failure."""
+
+        async def one(event: CloudEvent, session: AsyncSession) -> None:
+            await handler([event], session)
+
+        self.on_any(one)
+        self._any_batch = handler
         return handler
 
     def on_payload(
@@ -165,6 +183,7 @@ class EventConsumer:
             isolation_level="read_committed",
             max_poll_interval_ms=600_000,
             fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+            fetch_min_bytes=FETCH_MIN_BYTES,
         )
         producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,
@@ -179,14 +198,7 @@ class EventConsumer:
             self._consumer, self._dlq_producer = consumer, producer
             while True:
                 batches = await consumer.getmany(timeout_ms=1000, max_records=self.max_records)
-                for tp, records in batches.items():
-                    for start in range(0, len(records), self.transaction_size):
-                        chunk = records[start : start + self.transaction_size]
-                        await self._handle_together(chunk)
-                        if tp not in consumer.assignment():
-                            break  # revoked meanwhile: the new owner takes over from what we committed
-                        self._done[tp] = chunk[-1].offset + 1
-                    await self._commit({tp: self._done[tp]} if tp in self._done else {})
+                await self._handle_fetched(consumer, batches)
                 backoff.reset()
                 self._report_lag(consumer)
         finally:
@@ -195,6 +207,29 @@ class EventConsumer:
             for stop in (producer.stop(), consumer.stop()):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop, timeout=10)  # a shutdown never hangs on Kafka
+
+    async def _handle_fetched(
+        self, consumer: AIOKafkaConsumer, batches: Mapping[TopicPartition, Sequence[Any]]
+    ) -> None:
+        """Apply what one fetch brought, then commit its offsets in one request.
+
+        The partitions' records go through the same transactions (each partition's in order): a
+        transaction per partition and fetch left them at one or two events each under load, and
+        the commit, the inbox statement and the offset commit were paid per event."""
+        pending = [record for records in batches.values() for record in records]
+        fetched = set(batches)
+        while pending:
+            assigned = consumer.assignment()
+            # Revoked meanwhile: the new owner takes over from what was committed.
+            pending = [record for record in pending if _partition(record) in assigned]
+            chunk, pending = pending[: self.transaction_size], pending[self.transaction_size :]
+            if not chunk:
+                break
+            await self._handle_together(chunk)
+            for record in chunk:  # in offset order within each partition: the last one counts
+                self._done[_partition(record)] = record.offset + 1
+        assigned = consumer.assignment()
+        await self._commit({tp: offset for tp, offset in self._done.items() if tp in fetched & assigned})
 
     async def _commit(self, offsets: Mapping[TopicPartition, int]) -> None:
         if not offsets or self._consumer is None:
@@ -218,9 +253,9 @@ class EventConsumer:
     # -- records of one partition, in order ----------------------------------------------------
 
     async def _handle_together(self, records: Sequence[Any]) -> None:
-        """Apply the records' events in one transaction (one commit, one inbox statement); if that
-        fails for any reason but the database, each is applied again on its own, so only the
-        event at fault is retried or dead-lettered."""
+        """Apply the records' events (each partition's in order) in one transaction: one commit,
+        one inbox statement. If that fails for any reason but the database, each is applied again
+        on its own, so only the event at fault is retried or dead-lettered."""
         ready = [applicable for record in records if (applicable := await self._prepare(record))]
         if len(ready) == 1:
             await self._apply(*ready[0])
@@ -231,15 +266,21 @@ class EventConsumer:
                 applied = duplicates = 0
                 async with self.database.transaction() as session:
                     fresh = await self._claim_all(session, [event for _, event, _ in ready])
+                    together: list[CloudEvent] = []  # for the batch handler, in order
                     for _, event, handler in ready:
                         if (event.source, event.id) not in fresh:
                             duplicates += 1
                             continue
                         fresh.remove((event.source, event.id))  # the same event twice in one batch
+                        applied += 1
+                        if self._any_batch is not None and handler is self._any:
+                            together.append(event)
+                            continue
+                        await self._apply_batch(together, session)
                         await handler(event, session)
                         # The next handler may read what this one wrote (sessions do not autoflush).
                         await session.flush()
-                        applied += 1
+                    await self._apply_batch(together, session)
                 self._count("processed", applied)
                 self._count("duplicates", duplicates)
                 return
@@ -254,6 +295,12 @@ class EventConsumer:
                 await asyncio.sleep(delay)
         for applicable in ready:
             await self._apply(*applicable)
+
+    async def _apply_batch(self, events: list[CloudEvent], session: AsyncSession) -> None:
+        if events and self._any_batch is not None:
+            await self._any_batch(list(events), session)
+            await session.flush()
+            events.clear()
 
     async def _prepare(self, record: Any) -> tuple[Any, CloudEvent, Handler] | None:
         """The record's event and its handler; None when there is nothing to apply (malformed or
@@ -389,6 +436,10 @@ class EventConsumer:
         if n:
             setattr(self.stats, outcome, getattr(self.stats, outcome) + n)
             EVENTS.labels(self.name, outcome).inc(n)
+
+
+def _partition(record: Any) -> TopicPartition:
+    return TopicPartition(record.topic, record.partition)
 
 
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pydantic_core import to_json
-from sqlalchemy import BindParameter, FromClause, Insert, Table, TableClause, bindparam, insert
+from sqlalchemy import BindParameter, Insert, Table, bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.db import copy_rows
@@ -38,9 +38,9 @@ _INSERT_EVENT_AND_ENTRY = (
 @dataclass(frozen=True)
 class NewRow:
     """A record inserted by the same statement as its event (`Outbox.add(..., new_row=...)`):
-    its table (a model's `__table__`) and its columns' values."""
+    its table (`db.table_of(Model)`) and its columns' values."""
 
-    table: FromClause
+    table: Table
     values: Mapping[str, object]
 
 
@@ -50,11 +50,9 @@ _RECORD_PARAMETER = "record_{}"
 
 
 @functools.cache
-def _with_new_row(with_history: bool, table: FromClause, columns: tuple[str, ...]) -> Insert:
+def _with_new_row(with_history: bool, table: Table, columns: tuple[str, ...]) -> Insert:
     """The event's statement (and the entry's) inserting a new row of `table` too; built once
     per shape."""
-    if not isinstance(table, TableClause):
-        raise TypeError(f"a new row goes into a table, not into {table!r}")
     values = {name: bindparam(_RECORD_PARAMETER.format(name), type_=table.c[name].type) for name in columns}
     statement = _INSERT_EVENT_AND_ENTRY if with_history else _INSERT_EVENT
     return statement.add_cte(insert(table).values(values).cte("new_record"))

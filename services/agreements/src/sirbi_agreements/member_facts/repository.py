@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Insert, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
 
 from sirbi_agreements.member_facts.models import KnownMemberState, KnownNetwork
+from sirbi_shared.db import table_of
 
 
 async def keep_member_state(session: AsyncSession, values: dict[str, Any]) -> bool:
@@ -22,15 +25,23 @@ async def keep_network(session: AsyncSession, values: dict[str, Any]) -> bool:
     return await _keep_newest(session, KnownNetwork, "id", values)
 
 
-async def _keep_newest(session: AsyncSession, model: Any, key: str, values: dict[str, Any]) -> bool:
-    table = model.__table__
-    upsert = insert(table).values(**values)
-    statement = upsert.on_conflict_do_update(
+async def _keep_newest(
+    session: AsyncSession, model: type[DeclarativeBase], key: str, values: dict[str, Any]
+) -> bool:
+    statement = _upsert_newest(table_of(model), key, tuple(values))
+    return (await session.execute(statement, values)).first() is not None
+
+
+@functools.cache
+def _upsert_newest(table: Table, key: str, columns: tuple[str, ...]) -> Insert:
+    """Built once per shape: a statement made per event (values inlined) cost more to build and
+    to look up in SQLAlchemy's cache than to run."""
+    upsert = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+    return upsert.on_conflict_do_update(
         index_elements=[key],
-        set_={name: upsert.excluded[name] for name in values if name != key},
+        set_={name: upsert.excluded[name] for name in columns if name != key},
         where=table.c.version < upsert.excluded.version,
     ).returning(table.c[key])
-    return (await session.execute(statement)).first() is not None
 
 
 async def member_states(session: AsyncSession, codes: Iterable[str]) -> dict[str, KnownMemberState]:

@@ -4,7 +4,7 @@ code). Inbox and dead letters as for every consumer (ADR 0003)."""
 
 from __future__ import annotations
 
-from sirbi_gateway.activity.service import file_event
+from sirbi_gateway.activity.service import file_events
 from sirbi_gateway.event_facts import SERVICE_TOPICS
 from sirbi_shared.db import Database
 from sirbi_shared.inbox import EventConsumer
@@ -21,5 +21,5 @@ def activity_consumer(database: Database, settings: ServiceSettings) -> EventCon
         topics=[settings.kafka_topic_prefix + topic for topic in SERVICE_TOPICS],
         replication_factor=settings.kafka_replication_factor,
     )
-    consumer.on_any(file_event)
+    consumer.on_any_batch(file_events)
     return consumer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,27 +12,22 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_gateway.activity.models import NEW_ACTIVITY_CHANNEL, Activity
+from sirbi_shared.db import table_of
 from sirbi_shared.http.pagination import decode_cursor, encode_cursor
 from sirbi_shared.http.problems import ProblemError
 
+# Built once; a rebuild from the start of the topics files nothing twice, whatever the inbox holds.
+_FILE = insert(table_of(Activity)).on_conflict_do_nothing(constraint="uq_activity_source_event_id")
+_TELL_STREAMS = text(f"SELECT pg_notify('{NEW_ACTIVITY_CHANNEL}', '')")
 
-async def append(session: AsyncSession, values: dict[str, Any]) -> int | None:
-    """File one event; its position, or None when it was filed before. Live streams are told
+
+async def append_all(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """File events (one statement for all, sent in one round trip). Live streams are told once
     when the transaction commits (NOTIFY is transactional), never about a rolled-back row."""
-    position: int | None = (
-        await session.execute(
-            insert(Activity)
-            .values(**values)
-            .on_conflict_do_nothing(constraint="uq_activity_source_event_id")
-            .returning(Activity.position)
-        )
-    ).scalar_one_or_none()
-    if position is not None:
-        await session.execute(
-            text("SELECT pg_notify(:channel, :position)"),
-            {"channel": NEW_ACTIVITY_CHANNEL, "position": str(position)},
-        )
-    return position
+    if not rows:
+        return
+    await session.execute(_FILE, list(rows))
+    await session.execute(_TELL_STREAMS)
 
 
 @dataclass(frozen=True)

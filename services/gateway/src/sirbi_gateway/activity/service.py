@@ -1,8 +1,9 @@
-"""Filing one platform event: a feed row for people, and the record's latest state for the
-dashboard, both in the transaction of the event's inbox row."""
+"""Filing platform events: a feed row for people, and the record's latest state for the
+dashboard, both in the transaction of the events' inbox rows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,28 +69,34 @@ def _record_state(facts: EventFacts, state: dict[str, Any]) -> replicas.RecordSt
     )
 
 
-async def file_event(event: CloudEvent, session: AsyncSession) -> None:
-    facts = facts_of(event)
-    if facts.service == "unknown":
-        # Not `org.sirbi.<service>.<aggregate>.<verb>.v<n>`: nobody could filter or explain it.
-        raise PermanentEventError(f"{event.type}: not a platform event type")
-    state = _state_of(event)
-    record = _record_state(facts, state) if state is not None else None
-    await repository.append(
-        session,
-        {
-            "event_id": event.id,
-            "source": event.source,
-            "type": event.type,
-            "service": facts.service,
-            "aggregate": facts.aggregate,
-            "verb": facts.verb,
-            "subject": facts.subject,
-            "countries": sorted(facts.countries),
-            "occurred_at": event.time,
-            "title": _title(facts, state, event),
-            "data": event.data,
-        },
-    )
-    if record is not None:
-        await replicas.keep(session, record)
+async def file_events(events: Sequence[CloudEvent], session: AsyncSession) -> None:
+    """File the events in the feed and their records' states in the replica: a statement for
+    each, whatever the number of events."""
+    feed: list[dict[str, Any]] = []
+    records: list[replicas.RecordState] = []
+    for event in events:
+        facts = facts_of(event)
+        if facts.service == "unknown":
+            # Not `org.sirbi.<service>.<aggregate>.<verb>.v<n>`: nobody could filter or explain it.
+            raise PermanentEventError(f"{event.type}: not a platform event type")
+        state = _state_of(event)
+        record = _record_state(facts, state) if state is not None else None
+        if record is not None:
+            records.append(record)
+        feed.append(
+            {
+                "event_id": event.id,
+                "source": event.source,
+                "type": event.type,
+                "service": facts.service,
+                "aggregate": facts.aggregate,
+                "verb": facts.verb,
+                "subject": facts.subject,
+                "countries": sorted(facts.countries),
+                "occurred_at": event.time,
+                "title": _title(facts, state, event),
+                "data": event.data,
+            }
+        )
+    await repository.append_all(session, feed)
+    await replicas.keep_all(session, records)

@@ -8,13 +8,15 @@ and a count over the replica is cheap at the platform's size (thousands of rows,
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_gateway.dashboard.models import RecordReplica
+from sirbi_shared.db import table_of
 
 
 @dataclass(frozen=True)
@@ -27,29 +29,27 @@ class RecordState:
     country: str | None
 
 
-async def keep(session: AsyncSession, state: RecordState) -> None:
-    """Store the state unless the replica already holds this version or a newer one."""
-    statement = insert(RecordReplica).values(
-        aggregate=state.aggregate,
-        record_id=state.record_id,
-        version=state.version,
-        status=state.status,
-        kind=state.kind,
-        country=state.country,
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[RecordReplica.aggregate, RecordReplica.record_id],
-            set_={
-                "version": statement.excluded.version,
-                "status": statement.excluded.status,
-                "kind": statement.excluded.kind,
-                "country": statement.excluded.country,
-                "updated_at": func.now(),
-            },
-            where=RecordReplica.version < statement.excluded.version,
-        )
-    )
+_INSERT = insert(table_of(RecordReplica))
+# Built once. A state older than (or as old as) the replica's is ignored, so delivery order and
+# repeats do not matter.
+_KEEP = _INSERT.on_conflict_do_update(
+    index_elements=[RecordReplica.aggregate, RecordReplica.record_id],
+    set_={
+        "version": _INSERT.excluded.version,
+        "status": _INSERT.excluded.status,
+        "kind": _INSERT.excluded.kind,
+        "country": _INSERT.excluded.country,
+        "updated_at": func.now(),
+    },
+    where=RecordReplica.version < _INSERT.excluded.version,
+)
+
+
+async def keep_all(session: AsyncSession, states: Sequence[RecordState]) -> None:
+    """Store each state unless the replica already holds its version or a newer one. Sent in
+    one round trip, applied one row after the other (a record may come twice in one batch)."""
+    if states:
+        await session.execute(_KEEP, [asdict(state) for state in states])
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """Follows every service's stream and files each event for the webhook subscriptions that want
-it, in the event's inbox transaction (one filing however often Kafka delivers it). Any type is
+it, in the events' inbox transaction (one filing however often Kafka delivers it). Any type is
 taken: the gateway reads events by their documented envelope, never by other services' code."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,8 +16,8 @@ from sirbi_shared.events import CloudEvent
 from sirbi_shared.inbox import EventConsumer
 
 
-async def _file(event: CloudEvent, session: AsyncSession) -> None:
-    await service.file_event(session, event)
+async def _file(events: Sequence[CloudEvent], session: AsyncSession) -> None:
+    await service.file_events(session, events)
 
 
 def webhooks_consumer(database: Database, settings: Settings) -> EventConsumer:
@@ -26,5 +28,5 @@ def webhooks_consumer(database: Database, settings: Settings) -> EventConsumer:
         topics=[settings.kafka_topic_prefix + topic for topic in SERVICE_TOPICS],
         replication_factor=settings.kafka_replication_factor,
     )
-    consumer.on_any(_file)
+    consumer.on_any_batch(_file)
     return consumer

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from sirbi_gateway.event_facts import facts_of
 from sirbi_gateway.webhooks.models import Delivery, DeliveryStatus, StoredEvent, Subscription
 from sirbi_shared.events import CloudEvent
 from sirbi_shared.http.problems import ProblemError
@@ -47,27 +48,29 @@ async def every_subscription(session: AsyncSession) -> list[Subscription]:
     return list((await session.execute(select(Subscription))).scalars())
 
 
-async def keep_event(
-    session: AsyncSession, event: CloudEvent, countries: Sequence[str]
-) -> StoredEvent | None:
-    """Store an event once; None when it was stored before (delivered twice by Kafka)."""
-    seq = (
-        await session.execute(
-            insert(StoredEvent)
-            .values(
-                source=event.source,
-                event_id=event.id,
-                type=event.type,
-                subject=event.subject,
-                time=event.time,
-                data=event.data,
-                countries=sorted(countries),
-            )
-            .on_conflict_do_nothing(index_elements=["source", "event_id"])
-            .returning(StoredEvent.seq)
-        )
-    ).scalar_one_or_none()
-    return None if seq is None else await session.get(StoredEvent, seq)
+async def keep_events(session: AsyncSession, events: Sequence[CloudEvent]) -> list[StoredEvent]:
+    """Store events once each (one statement for all); those stored now, in order: an event
+    stored before (delivered twice by Kafka, or the topics read again) is left out."""
+    if not events:
+        return []
+    kept = await session.scalars(
+        insert(StoredEvent)
+        .on_conflict_do_nothing(index_elements=["source", "event_id"])
+        .returning(StoredEvent),
+        [
+            {
+                "source": event.source,
+                "event_id": event.id,
+                "type": event.type,
+                "subject": event.subject,
+                "time": event.time,
+                "data": event.data,
+                "countries": sorted(facts_of(event).countries),
+            }
+            for event in events
+        ],
+    )
+    return sorted(kept, key=lambda stored: stored.seq)  # identities follow the rows' order
 
 
 async def events_since(session: AsyncSession, since: datetime) -> list[StoredEvent]:

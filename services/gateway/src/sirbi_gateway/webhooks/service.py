@@ -5,13 +5,12 @@ a subscription whose endpoint keeps failing is disabled with its backlog kept.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sirbi_gateway.event_facts import facts_of
 from sirbi_gateway.streams import outbox
 from sirbi_gateway.webhooks import repository
 from sirbi_gateway.webhooks.events import (
@@ -233,17 +232,18 @@ def _delivery(
     )
 
 
-async def file_event(session: AsyncSession, event: CloudEvent) -> int:
-    """Keep an incoming platform event and queue it for every subscription that wants it, active
+async def file_events(session: AsyncSession, events: Sequence[CloudEvent]) -> int:
+    """Keep incoming platform events and queue each for every subscription that wants it, active
     or disabled (a disabled one keeps its backlog). Returns how many deliveries were queued."""
-    facts = facts_of(event)
-    stored = await repository.keep_event(session, event, sorted(facts.countries))
-    if stored is None:
-        return 0  # the same event came twice: it was filed the first time
+    kept = await repository.keep_events(session, events)
+    if not kept:
+        return 0  # all came before: they were filed the first time
     now = datetime.now(UTC)
+    subscriptions = await repository.every_subscription(session)
     deliveries = [
         _delivery(subscription, stored, DeliveryCause.EVENT, now)
-        for subscription in await repository.every_subscription(session)
+        for stored in kept
+        for subscription in subscriptions
         if subscription.wants(stored.type, stored.countries)
     ]
     session.add_all(deliveries)

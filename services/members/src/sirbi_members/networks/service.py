@@ -17,7 +17,7 @@ from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, Networ
 from sirbi_members.streams import members_outbox
 from sirbi_shared.auth import Principal
 from sirbi_shared.changes import publish_change
-from sirbi_shared.db import violated_constraint
+from sirbi_shared.db import table_of, violated_constraint
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
 from sirbi_shared.outbox import NewRow
@@ -77,7 +77,7 @@ async def register(session: AsyncSession, details: NetworkCreate, by: Principal)
             NetworkRegistered,
             "registered",
             by,
-            new_row=NewRow(Network.__table__, network.model_dump()),
+            new_row=NewRow(table_of(Network), network.model_dump()),
         )
     except IntegrityError as exc:
         raise _refusal(exc, details.country, details.official_name) from exc
