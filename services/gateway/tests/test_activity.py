@@ -16,6 +16,7 @@ from services.gateway.tests.conftest import (
     problem,
     wait_for_feed,
 )
+from sirbi_gateway.intake import CONSUMER_NAME
 from sirbi_shared.events import CloudEvent
 from tests.support.contracts import (
     action_event,
@@ -112,7 +113,7 @@ async def test_the_feed_is_for_signed_in_callers_and_rejects_bad_input(gateway: 
 
 
 async def _dead_letters(infra: Infrastructure, topic: str, count: int) -> list[dict[str, bytes]]:
-    """The activity consumer's dead letters (the gateway's other consumers file their own)."""
+    """The gateway's dead letters (other consumers of the topic file their own)."""
     reader = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest")
     await reader.start()
     try:
@@ -120,7 +121,7 @@ async def _dead_letters(infra: Infrastructure, topic: str, count: int) -> list[d
         while len(letters) < count:
             record = await reader.getone()
             headers = dict(record.headers)
-            if headers.get("sirbi_dlq_consumer") == b"gateway-activity":
+            if headers.get("sirbi_dlq_consumer") == CONSUMER_NAME.encode():
                 letters.append(headers | {"value": record.value})
         return letters
     finally:

@@ -6,7 +6,6 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from sirbi_gateway import events  # registers every event model on the stream
-from sirbi_gateway.activity.consumer import activity_consumer
 from sirbi_gateway.activity.endpoints import router as activity_router
 from sirbi_gateway.activity.notifications import ActivityNotifier
 from sirbi_gateway.country_profiles.endpoints import router as country_profiles_router
@@ -16,12 +15,12 @@ from sirbi_gateway.documentation.endpoints import router as documentation_router
 from sirbi_gateway.identity.bootstrap import FirstSecretariat
 from sirbi_gateway.identity.endpoints import router as identity_router
 from sirbi_gateway.identity.signing import signing_resource
+from sirbi_gateway.intake import intake_consumer
 from sirbi_gateway.routing.endpoints import router as routing_router
 from sirbi_gateway.routing.upstreams import upstreams_resource
 from sirbi_gateway.security_headers import SecurityHeaders
 from sirbi_gateway.settings import Settings
 from sirbi_gateway.throttling import ApiRateLimit, Throttles
-from sirbi_gateway.webhooks.consumer import webhooks_consumer
 from sirbi_gateway.webhooks.dispatcher import webhook_dispatcher
 from sirbi_gateway.webhooks.endpoints import router as webhooks_router
 from sirbi_shared.service import ServiceDefinition, create_service_app
@@ -79,10 +78,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
             upstreams_resource(settings),
             profile_sources_resource(settings.profile_part_timeout_seconds),
         ],
-        consumers=lambda runtime: [
-            activity_consumer(runtime.database, settings),
-            webhooks_consumer(runtime.database, settings),
-        ],
+        consumers=lambda runtime: [intake_consumer(runtime.database, settings)],
         workers=lambda runtime: [
             FirstSecretariat(runtime.database, settings),
             ActivityNotifier(runtime.database.asyncpg_dsn),
