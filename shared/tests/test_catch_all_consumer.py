@@ -175,3 +175,60 @@ async def test_a_batch_catch_all_files_many_events_per_call_and_falls_back_to_on
     assert consumer.stats.duplicates == 1
     assert letter["sirbi_dlq_error_type"] == b"PermanentEventError"
     assert [13] in calls, "after the batch failed, the event at fault was tried on its own"
+
+
+async def test_a_batch_handler_of_one_type_keeps_the_order_of_events_around_it(
+    infra: Infrastructure, database: Database, probe: ProbeStream
+) -> None:
+    """`on_batch`: consecutive events of its type go in together; an event for another handler
+    in between is applied at its place, so effects keep the partition's order."""
+    topic = probe.stream.topic
+    consumer = EventConsumer(
+        name=f"typed-batch-{uuid.uuid4().hex[:8]}",
+        database=database,
+        bootstrap_servers=infra.kafka_bootstrap,
+        topics=[topic],
+    )
+    calls: list[list[int]] = []
+
+    @consumer.on_batch(probe.recorded.event_type)
+    async def record_all(events: Sequence[CloudEvent], session: AsyncSession) -> None:
+        calls.append([int(event.data["seq"]) for event in events])
+        for event in events:
+            await record_effect(event, session)
+
+    @consumer.on_any
+    async def file_other(event: CloudEvent, session: AsyncSession) -> None:
+        await session.execute(
+            text("INSERT INTO effects (event_id, seq) VALUES (:id, :seq)"),
+            {"id": event.id, "seq": -int(event.data["seq"])},
+        )
+
+    def other(seq: int) -> CloudEvent:
+        return CloudEvent(
+            source="/sirbi/elsewhere", type="org.sirbi.elsewhere.thing.happened.v1", data={"seq": seq}
+        )
+
+    recorded = [probe.stream.new_event(probe.event(seq), aggregate_id="agg") for seq in (1, 2, 4, 5)]
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    await producer.start()
+    try:
+        for event in (*recorded[:2], other(3), *recorded[2:]):
+            await producer.send(topic, event.kafka_value(), key=b"agg", headers=event.kafka_headers())
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+    async with running(consumer.run()):
+
+        async def all_applied() -> bool:
+            return len(await effect_seqs(database)) >= 5
+
+        await wait_until(all_applied, what="five effects")
+
+    assert await effect_seqs(database) == [1, 2, -3, 4, 5]
+    assert sorted(seq for call in calls for seq in call) == [1, 2, 4, 5]
+    assert all(call == sorted(call) for call in calls)
+    assert max(len(call) for call in calls) > 1, "events waiting together are applied together"
+    with pytest.raises(ValueError, match="two handlers"):
+        consumer.on_batch(probe.recorded.event_type)(record_all)

@@ -108,7 +108,8 @@ class EventConsumer:
         self.stats = ConsumerStats()
         self._handlers: dict[str, Handler] = {}
         self._any: Handler | None = None
-        self._any_batch: BatchHandler | None = None
+        # Handlers that take many events at once, by the one-event handler registered for them.
+        self._batches: dict[Handler, BatchHandler] = {}
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq_producer: AIOKafkaProducer | None = None
         # Next offset to commit per partition: everything before it has had its effect.
@@ -136,16 +137,21 @@ class EventConsumer:
         self._any = handler
         return handler
 
+    def on_batch(self, event_type: str) -> Callable[[BatchHandler], BatchHandler]:
+        """`on` for a handler that applies many events at once (one statement for all where a
+        handler per event would run one each): it gets each run of consecutive fresh events of
+        its type in a transaction, in order, and a list of one when events are applied one by
+        one after a failure."""
+
+        def register(handler: BatchHandler) -> BatchHandler:
+            self._batches[self.on(event_type)(_one_at_a_time(handler))] = handler
+            return handler
+
+        return register
+
     def on_any_batch(self, handler: BatchHandler) -> BatchHandler:
-        """`on_any` for a handler that files many events at once (a statement for all where a
-        handler per event would run one each): it gets the fresh events of a transaction in order,
-        and a list of one when events are applied one by one after a failure."""
-
-        async def one(event: CloudEvent, session: AsyncSession) -> None:
-            await handler([event], session)
-
-        self.on_any(one)
-        self._any_batch = handler
+        """`on_any` for a handler that files many events at once, as `on_batch` does."""
+        self._batches[self.on_any(_one_at_a_time(handler))] = handler
         return handler
 
     def on_payload(
@@ -266,21 +272,26 @@ class EventConsumer:
                 applied = duplicates = 0
                 async with self.database.transaction() as session:
                     fresh = await self._claim_all(session, [event for _, event, _ in ready])
-                    together: list[CloudEvent] = []  # for the batch handler, in order
+                    run: list[CloudEvent] = []  # consecutive events for one batch handler
+                    run_handler: Handler | None = None
                     for _, event, handler in ready:
                         if (event.source, event.id) not in fresh:
                             duplicates += 1
                             continue
                         fresh.remove((event.source, event.id))  # the same event twice in one batch
                         applied += 1
-                        if self._any_batch is not None and handler is self._any:
-                            together.append(event)
+                        if handler is run_handler:
+                            run.append(event)
                             continue
-                        await self._apply_batch(together, session)
+                        await self._apply_run(run_handler, run, session)
+                        if handler in self._batches:
+                            run_handler, run = handler, [event]
+                            continue
+                        run_handler, run = None, []
                         await handler(event, session)
                         # The next handler may read what this one wrote (sessions do not autoflush).
                         await session.flush()
-                    await self._apply_batch(together, session)
+                    await self._apply_run(run_handler, run, session)
                 self._count("processed", applied)
                 self._count("duplicates", duplicates)
                 return
@@ -296,11 +307,12 @@ class EventConsumer:
         for applicable in ready:
             await self._apply(*applicable)
 
-    async def _apply_batch(self, events: list[CloudEvent], session: AsyncSession) -> None:
-        if events and self._any_batch is not None:
-            await self._any_batch(list(events), session)
+    async def _apply_run(
+        self, handler: Handler | None, events: list[CloudEvent], session: AsyncSession
+    ) -> None:
+        if handler is not None and events:
+            await self._batches[handler](events, session)
             await session.flush()
-            events.clear()
 
     async def _prepare(self, record: Any) -> tuple[Any, CloudEvent, Handler] | None:
         """The record's event and its handler; None when there is nothing to apply (malformed or
@@ -436,6 +448,13 @@ class EventConsumer:
         if n:
             setattr(self.stats, outcome, getattr(self.stats, outcome) + n)
             EVENTS.labels(self.name, outcome).inc(n)
+
+
+def _one_at_a_time(handler: BatchHandler) -> Handler:
+    async def one(event: CloudEvent, session: AsyncSession) -> None:
+        await handler([event], session)
+
+    return one
 
 
 def _partition(record: Any) -> TopicPartition:

@@ -10,6 +10,7 @@ reviews nothing twice.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,17 +71,21 @@ async def _member_state_changed(event: CloudEvent, session: AsyncSession) -> Non
         await agreements.review_for_member(session, facts.code, facts.status, facts.status_reason)
 
 
-async def _network_changed(event: CloudEvent, session: AsyncSession) -> None:
-    facts = NetworkFacts.model_validate(event.data["network"])
-    await repository.keep_network(
+async def _networks_changed(events: Sequence[CloudEvent], session: AsyncSession) -> None:
+    """Networks need no reaction, only their latest state: a statement for all of them."""
+    networks = [NetworkFacts.model_validate(event.data["network"]) for event in events]
+    await repository.keep_networks(
         session,
-        {
-            "id": facts.id,
-            "country": facts.country,
-            "official_name": facts.official_name,
-            "status": facts.status,
-            "version": facts.version,
-        },
+        [
+            {
+                "id": facts.id,
+                "country": facts.country,
+                "official_name": facts.official_name,
+                "status": facts.status,
+                "version": facts.version,
+            }
+            for facts in networks
+        ],
     )
 
 
@@ -97,5 +102,5 @@ def member_facts_consumer(
     for verb in _MEMBER_STATE_VERBS:
         consumer.on(f"org.sirbi.members.memberstate.{verb}.v1")(_member_state_changed)
     for verb in _NETWORK_VERBS:
-        consumer.on(f"org.sirbi.members.network.{verb}.v1")(_network_changed)
+        consumer.on_batch(f"org.sirbi.members.network.{verb}.v1")(_networks_changed)
     return consumer
