@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from pydantic_core import to_json
 from sqlalchemy import MetaData, Table, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
@@ -33,6 +34,10 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
+def _json_text(value: Any) -> str:
+    return to_json(value).decode()
+
+
 def table_of(model: type[DeclarativeBase]) -> Table:
     """A mapped class's table, typed as one (SQLAlchemy types `__table__` as any FROM clause), for
     Core statements built once at import."""
@@ -56,6 +61,8 @@ class Database:
             # the pool replaces it and every connection as old.
             pool_pre_ping=False,
             pool_recycle=1800,
+            # JSON(B) parameters (event data, history states) encoded in Rust, not by `json.dumps`.
+            json_serializer=_json_text,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 

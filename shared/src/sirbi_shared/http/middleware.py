@@ -31,11 +31,22 @@ class BodyLimitMiddleware:
         max_bytes = next(
             (limit for prefix, limit in self.overrides if path.startswith(prefix)), self.default_max_bytes
         )
-        too_large = problem_response(413, "payload_too_large", f"The request body exceeds {max_bytes} bytes.")
+
+        async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
+            refusal = f"The request body exceeds {max_bytes} bytes."
+            await problem_response(413, "payload_too_large", refusal)(scope, receive, send)
+
+        chunked = False
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
                 await too_large(scope, receive, send)
                 return
+            chunked = chunked or name == b"transfer-encoding"
+        if not chunked:
+            # A body of declared length within the limit (the server reads no more than it
+            # declares) or no body at all: nothing to count.
+            await self.app(scope, receive, send)
+            return
         received = 0
         refused = False
         response_started = False

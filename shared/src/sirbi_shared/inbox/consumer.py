@@ -107,6 +107,7 @@ class EventConsumer:
         self.replication_factor = replication_factor
         self.stats = ConsumerStats()
         self._handlers: dict[str, Handler] = {}
+        self._families: set[str] = set()  # the handled types without their version
         self._any: Handler | None = None
         # Handlers that take many events at once, by the one-event handler registered for them.
         self._batches: dict[Handler, BatchHandler] = {}
@@ -124,6 +125,7 @@ class EventConsumer:
             if event_type in self._handlers:
                 raise ValueError(f"{self.name}: two handlers for {event_type}")
             self._handlers[event_type] = handler
+            self._families.add(event_type.rsplit(".", 1)[0])
             return handler
 
         return register
@@ -317,20 +319,31 @@ class EventConsumer:
     async def _prepare(self, record: Any) -> tuple[Any, CloudEvent, Handler] | None:
         """The record's event and its handler; None when there is nothing to apply (malformed or
         of an unhandled version: dead-lettered now; another consumer's type: skipped)."""
+        if self._foreign(record):
+            self._count("skipped")
+            return None
         try:
             event = CloudEvent.from_kafka(record.headers, record.value, record.key)
         except EnvelopeError as exc:
             await self._dead_letter(record, exc, attempts=0)
             return None
         handler = self._handlers.get(event.type, self._any)
-        if handler is None:
-            family = event.type.rsplit(".", 1)[0]
-            if any(known.rsplit(".", 1)[0] == family for known in self._handlers):
-                await self._dead_letter(record, UnknownEventType(f"{event.type}: version not handled"), 0)
-            else:
-                self._count("skipped")  # another consumer's business
+        if handler is None:  # a family of ours in a version it has no handler for
+            await self._dead_letter(record, UnknownEventType(f"{event.type}: version not handled"), 0)
             return None
         return record, event, handler
+
+    def _foreign(self, record: Any) -> bool:
+        """Whether the record's type (read from its header, before parsing the rest) is another
+        consumer's business: no handler for it nor for any version of its family. Skipping such
+        records unparsed matters: a topic carries many types, and most consumers want few."""
+        if self._any is not None:
+            return False
+        raw = next((value for name, value in record.headers if name == "ce_type"), None)
+        if raw is None:
+            return False  # not a CloudEvent: parsing says why, and it is dead-lettered
+        event_type = raw.decode(errors="replace")
+        return event_type not in self._handlers and event_type.rsplit(".", 1)[0] not in self._families
 
     # -- one record -------------------------------------------------------------------------
 
