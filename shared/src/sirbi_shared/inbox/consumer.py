@@ -258,7 +258,7 @@ class EventConsumer:
                 continue
             LAG.labels(self.name, tp.topic, str(tp.partition)).set(max(0, end - position))
 
-    # -- records of one partition, in order ----------------------------------------------------
+    # -- the records of a fetch, each partition's in order -----------------------------------------
 
     async def _handle_together(self, records: Sequence[Any]) -> None:
         """Apply the records' events (each partition's in order) in one transaction: one commit,

@@ -22,8 +22,8 @@ _TELL_STREAMS = text(f"SELECT pg_notify('{NEW_ACTIVITY_CHANNEL}', '')")
 
 
 async def append_all(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """File events (one statement for all, sent in one round trip). Live streams are told once
-    when the transaction commits (NOTIFY is transactional), never about a rolled-back row."""
+    """File events: one statement, run for every row in one round trip. Live streams are told
+    once when the transaction commits (NOTIFY is transactional), never about a rolled-back row."""
     if not rows:
         return
     await session.execute(_FILE, list(rows))
