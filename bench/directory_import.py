@@ -42,7 +42,7 @@ from sirbi_members.libraries.repository import row_values  # noqa: E402
 from sirbi_members.libraries.schemas import LibraryFields  # noqa: E402
 from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
 from sirbi_shared.auth.tokens import write_key_pair  # noqa: E402
-from sirbi_shared.inbox.consumer import FETCH_MAX_WAIT_MS  # noqa: E402
+from sirbi_shared.inbox.consumer import FETCH_MAX_WAIT_MS, FETCH_MIN_BYTES  # noqa: E402
 
 DEPARTMENTS = [
     "Lima",
@@ -164,7 +164,9 @@ async def _membership_latencies(
         topic,
         bootstrap_servers=bootstrap,
         group_id=f"bench-m-{uuid.uuid4().hex[:6]}",
-        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,  # as the platform's own consumers
+        # As the platform's own consumers fetch.
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+        fetch_min_bytes=FETCH_MIN_BYTES,
     )
     await consumer.start()
     latencies: list[float] = []
