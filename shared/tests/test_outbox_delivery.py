@@ -7,11 +7,12 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaConsumer
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
-from sqlalchemy import text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, select, text
+from sqlalchemy.exc import IntegrityError
 
 from sirbi_shared.db import Database
 from sirbi_shared.inbox import EventConsumer
-from sirbi_shared.outbox import OutboxRelay
+from sirbi_shared.outbox import NewRow, OutboxRelay, outbox_table
 from tests.support.infra import Infrastructure
 from tests.support.probe import ProbeStream, effect_recorder, effect_seqs, running, wait_until
 
@@ -134,3 +135,35 @@ async def _flag(relay: OutboxRelay) -> bool:
 
 async def _published(relay: OutboxRelay, n: int) -> bool:
     return relay.stats.published >= n
+
+
+async def test_a_new_row_goes_in_with_its_event_or_neither_does(
+    database: Database, probe: ProbeStream
+) -> None:
+    """`Outbox.add(..., new_row=...)`: the record and its event are one statement, so a record a
+    constraint refuses leaves no event behind (and a written event always has its record)."""
+    things = Table(
+        f"things_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", Text, nullable=False, unique=True),
+    )
+    async with database.engine.begin() as connection:
+        await connection.run_sync(things.metadata.create_all)
+
+    async with database.transaction() as session:
+        await probe.outbox.add(
+            session, probe.event(1), aggregate_id="uno", new_row=NewRow(things, {"id": 1, "name": "uno"})
+        )
+    with pytest.raises(IntegrityError):
+        async with database.transaction() as session:
+            await probe.outbox.add(
+                session, probe.event(2), aggregate_id="dos", new_row=NewRow(things, {"id": 2, "name": "uno"})
+            )
+
+    async with database.transaction() as session:
+        assert (await session.execute(select(things.c.id, things.c.name))).all() == [(1, "uno")]
+        seqs = await session.execute(
+            select(outbox_table.c.data["seq"].as_integer()).where(outbox_table.c.topic == probe.stream.topic)
+        )
+        assert seqs.scalars().all() == [1]
