@@ -51,8 +51,16 @@ class RunningRelays:
             self._by_lane.pop(lane, None)
 
     def wake(self, lanes: Iterable[Lane]) -> None:
+        try:
+            current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # a commit outside any event loop (a synchronous caller)
+            current = None
         for lane in lanes:
             for relay, loop in list(self._by_lane.get(lane, {}).items()):
+                if loop is current:
+                    # The usual case, on every commit: no self-pipe write to wake our own loop.
+                    relay.wake()
+                    continue
                 # Thread-safe, and never raises into a commit that has already happened.
                 with contextlib.suppress(RuntimeError):  # that loop is closed: its relay is gone
                     loop.call_soon_threadsafe(relay.wake)
