@@ -7,12 +7,13 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaConsumer
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
-from sqlalchemy import Column, Integer, MetaData, Table, Text, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sirbi_shared.db import Database
+from sirbi_shared.db import Database, SecondWriteRefused
 from sirbi_shared.inbox import EventConsumer
-from sirbi_shared.outbox import NewRow, OutboxRelay, outbox_table
+from sirbi_shared.outbox import ChangedRow, ChangeNotApplied, NewRow, OutboxRelay, outbox_table
 from tests.support.infra import Infrastructure
 from tests.support.probe import ProbeStream, effect_recorder, effect_seqs, running, wait_until
 
@@ -137,11 +138,17 @@ async def _published(relay: OutboxRelay, n: int) -> bool:
     return relay.stats.published >= n
 
 
-async def test_a_new_row_goes_in_with_its_event_or_neither_does(
-    database: Database, probe: ProbeStream
-) -> None:
-    """`Outbox.add(..., new_row=...)`: the record and its event are one statement, so a record a
-    constraint refuses leaves no event behind (and a written event always has its record)."""
+class _Notes(DeclarativeBase):
+    pass
+
+
+class _Note(_Notes):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str]
+
+
+async def _things(database: Database) -> Table:
     things = Table(
         f"things_{uuid.uuid4().hex[:8]}",
         MetaData(),
@@ -150,19 +157,110 @@ async def test_a_new_row_goes_in_with_its_event_or_neither_does(
     )
     async with database.engine.begin() as connection:
         await connection.run_sync(things.metadata.create_all)
+    return things
 
-    async with database.transaction() as session:
-        await probe.outbox.add(
-            session, probe.event(1), aggregate_id="uno", new_row=NewRow(things, {"id": 1, "name": "uno"})
-        )
-    with pytest.raises(IntegrityError):
-        async with database.transaction() as session:
+
+@pytest.mark.parametrize("session_kind", ["transaction", "one_write"])
+async def test_a_new_row_goes_in_with_its_event_or_neither_does(
+    infra: Infrastructure, database: Database, probe: ProbeStream, session_kind: str
+) -> None:
+    """`Outbox.add(..., new_row=...)`: the record and its event are one statement, so a record a
+    constraint refuses leaves no event behind (and a written event always has its record) — in a
+    transaction, and in a one-write session where the statement is its own transaction. Either
+    way the commit wakes the relay, which publishes the event."""
+    things = await _things(database)
+    sessions = database.transaction if session_kind == "transaction" else database.one_write
+    relay = _relay(infra, database, probe)
+    async with running(relay.run()):
+        async with sessions() as session:
             await probe.outbox.add(
-                session, probe.event(2), aggregate_id="dos", new_row=NewRow(things, {"id": 2, "name": "uno"})
+                session, probe.event(1), aggregate_id="uno", new_row=NewRow(things, {"id": 1, "name": "uno"})
             )
+        with pytest.raises(IntegrityError):
+            async with sessions() as session:
+                await probe.outbox.add(
+                    session,
+                    probe.event(2),
+                    aggregate_id="dos",
+                    new_row=NewRow(things, {"id": 2, "name": "uno"}),
+                )
+        await wait_until(lambda: _published(relay, 1), what="event 1 on the topic")
 
     async with database.transaction() as session:
         assert (await session.execute(select(things.c.id, things.c.name))).all() == [(1, "uno")]
+        seqs = await session.execute(
+            select(outbox_table.c.data["seq"].as_integer()).where(outbox_table.c.topic == probe.stream.topic)
+        )
+        assert seqs.scalars().all() == [1]
+
+
+async def test_a_one_write_session_refuses_a_second_write_and_a_flush(
+    database: Database, probe: ProbeStream
+) -> None:
+    """Without a transaction, two writes would not be all or nothing: the session refuses the
+    second before it reaches the database, and any flush of the unit of work."""
+    things = await _things(database)
+    async with database.engine.begin() as connection:
+        await connection.run_sync(_Notes.metadata.create_all)
+    async with database.one_write() as session:
+        await probe.outbox.add(
+            session, probe.event(1), aggregate_id="uno", new_row=NewRow(things, {"id": 1, "name": "uno"})
+        )
+        assert (await session.execute(select(things.c.name))).scalars().all() == ["uno"]  # reads pass
+        with pytest.raises(SecondWriteRefused):
+            await probe.outbox.add(session, probe.event(2), aggregate_id="uno")
+    async with database.one_write() as session:
+        session.add(_Note(id=1, text="a change made through the unit of work"))
+        with pytest.raises(SecondWriteRefused):
+            await session.flush()
+        session.expunge_all()  # or the commit at the block's end would try the flush again
+
+    async with database.transaction() as session:
+        assert (await session.execute(select(things.c.id))).scalars().all() == [1]
+        assert (await session.execute(select(_Note))).all() == []
+        events = await session.execute(
+            select(outbox_table.c.data["seq"].as_integer()).where(outbox_table.c.topic == probe.stream.topic)
+        )
+        assert events.scalars().all() == [1]
+
+
+async def test_a_change_goes_in_with_its_event_only_if_it_applies(
+    database: Database, probe: ProbeStream
+) -> None:
+    """`Outbox.add(..., changed_row=...)`: the change and its event are one statement that
+    applies only to the state the event was computed from; a stale one writes neither."""
+    things = Table(
+        f"versioned_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", Text, nullable=False),
+        Column("version", Integer, nullable=False),
+    )
+    async with database.engine.begin() as connection:
+        await connection.run_sync(things.metadata.create_all)
+        await connection.execute(things.insert().values(id=1, name="uno", version=1))
+    rename = (
+        things.update()
+        .where(things.c.id == bindparam("thing"), things.c.version == bindparam("expected"))
+        .values(name=bindparam("new_name"), version=things.c.version + 1)
+        .returning(things.c.id)
+    )
+
+    def renamed(name: str, expected: int) -> ChangedRow:
+        return ChangedRow(rename, {"thing": 1, "expected": expected, "new_name": name})
+
+    async with database.one_write() as session:
+        await probe.outbox.add(session, probe.event(1), aggregate_id="1", changed_row=renamed("one", 1))
+    with pytest.raises(ChangeNotApplied):  # read at version 1, but it is at 2 now
+        async with database.one_write() as session:
+            await probe.outbox.add(session, probe.event(2), aggregate_id="1", changed_row=renamed("eins", 1))
+    clash = ChangedRow(rename, {"thing": 1, "expected": 2, "new_name": "x", "topic": "t"})
+    async with database.one_write() as session:
+        with pytest.raises(ValueError, match="shadow"):  # a parameter named as an outbox column
+            await probe.outbox.add(session, probe.event(3), aggregate_id="1", changed_row=clash)
+
+    async with database.transaction() as session:
+        assert (await session.execute(select(things.c.name, things.c.version))).all() == [("one", 2)]
         seqs = await session.execute(
             select(outbox_table.c.data["seq"].as_integer()).where(outbox_table.c.topic == probe.stream.topic)
         )

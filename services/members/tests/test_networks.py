@@ -264,6 +264,16 @@ async def test_a_representative_changes_only_networks_of_their_country(members: 
         403,
         "country_scope",
     )
+    # A rename is checked before the name is: another country's names are not theirs to probe.
+    problem(
+        await members.client.patch(
+            f"/networks/{chile['id']}",
+            json={"official_name": CHILE_NETWORK["official_name"]},
+            headers={**peruvian, "If-Match": '"1"'},
+        ),
+        403,
+        "country_scope",
+    )
     [stored] = await _networks_in_db(members, "CL")
     assert (stored.official_name, stored.status, stored.version) == (
         CHILE_NETWORK["official_name"],
@@ -329,6 +339,15 @@ async def test_changes_need_the_current_version(members: MembersUnderTest) -> No
         "version_mismatch",
     )
     assert stale["current_version"] == 1
+    problem(
+        await members.client.patch(
+            f"/networks/{uuid.uuid4()}",
+            json={"kind": "mixed"},
+            headers={**members.secretariat, "If-Match": '"1"'},
+        ),
+        404,
+        "network_not_found",
+    )
     [stored] = await _networks_in_db(members)
     assert (stored.kind, stored.version) == ("public", 1)
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.events import EventPayload
 from sirbi_shared.history import ChangeEntry
-from sirbi_shared.outbox import NewRow, Outbox
+from sirbi_shared.outbox import ChangedRow, NewRow, Outbox
 
 # The actor of changes nobody clicked: a scheduler's, and those caused by other services' events.
 SYSTEM_ACTOR = "system"
@@ -27,9 +27,11 @@ async def publish_change(
     actor: str,
     state: BaseModel,
     new_row: NewRow | None = None,
+    changed_row: ChangedRow | None = None,
 ) -> None:
     """`new_row`: the record itself when it is new (its insert joins the statement, so a
-    constraint it breaks, raised as IntegrityError, leaves nothing written)."""
+    constraint it breaks, raised as IntegrityError, leaves nothing written); `changed_row`: its
+    change when it exists (ChangeNotApplied when the record moved on first)."""
     entry = ChangeEntry(
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
@@ -39,4 +41,6 @@ async def publish_change(
         state=state.model_dump(mode="json"),
     )
     # One statement, one round trip: the event and the entry go in together or not at all.
-    await outbox.add(session, event, aggregate_id=aggregate_id, history=entry, new_row=new_row)
+    await outbox.add(
+        session, event, aggregate_id=aggregate_id, history=entry, new_row=new_row, changed_row=changed_row
+    )

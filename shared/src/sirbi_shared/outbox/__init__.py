@@ -2,6 +2,6 @@
 
 from sirbi_shared.outbox.relay import OutboxRelay
 from sirbi_shared.outbox.tables import outbox_table
-from sirbi_shared.outbox.writer import NewRow, Outbox
+from sirbi_shared.outbox.writer import ChangedRow, ChangeNotApplied, NewRow, Outbox
 
-__all__ = ["NewRow", "Outbox", "OutboxRelay", "outbox_table"]
+__all__ = ["ChangeNotApplied", "ChangedRow", "NewRow", "Outbox", "OutboxRelay", "outbox_table"]

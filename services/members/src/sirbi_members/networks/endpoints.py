@@ -12,7 +12,7 @@ from sirbi_members.access import Editor
 from sirbi_members.networks import repository, service
 from sirbi_members.networks.models import NetworkKind, NetworkStatus
 from sirbi_members.networks.schemas import NetworkChanges, NetworkCreate, NetworkPublic
-from sirbi_shared.db import SessionDep
+from sirbi_shared.db import OneWriteSessionDep, SessionDep
 from sirbi_shared.history import HistoryEntry, read_history
 from sirbi_shared.http.pagination import MAX_LIMIT, Page
 from sirbi_shared.http.problems import problem_docs
@@ -84,7 +84,7 @@ async def network_history(network_id: uuid.UUID, session: SessionDep) -> list[Hi
     responses={k: PROBLEMS[k] for k in (401, 403, 409, 422)},
 )
 async def register_network(
-    body: NetworkCreate, session: SessionDep, principal: Editor, response: Response
+    body: NetworkCreate, session: OneWriteSessionDep, principal: Editor, response: Response
 ) -> NetworkPublic:
     network = await service.register(session, body, principal)
     set_etag(response, network.version)
@@ -101,11 +101,11 @@ async def register_network(
 async def update_network(
     network_id: uuid.UUID,
     body: NetworkChanges,
-    session: SessionDep,
+    session: OneWriteSessionDep,
     principal: Editor,
     expected: IfMatch,
     response: Response,
 ) -> NetworkPublic:
     network = await service.revise(session, network_id, body, expected, principal)
     set_etag(response, network.version)
-    return NetworkPublic.of(network)
+    return network

@@ -20,7 +20,7 @@ from sirbi_shared.changes import publish_change
 from sirbi_shared.db import table_of, violated_constraint
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.http.versioning import check_version
-from sirbi_shared.outbox import NewRow
+from sirbi_shared.outbox import ChangedRow, ChangeNotApplied, NewRow
 
 
 async def _published(
@@ -31,6 +31,7 @@ async def _published(
     by: Principal,
     *,
     new_row: NewRow | None = None,
+    changed_row: ChangedRow | None = None,
 ) -> None:
     await publish_change(
         session,
@@ -43,12 +44,8 @@ async def _published(
         actor=by.subject,
         state=network,
         new_row=new_row,
+        changed_row=changed_row,
     )
-
-
-async def _ensure_name_is_free(session: AsyncSession, country: str, official_name: str) -> None:
-    if await repository.find(session, country, official_name) is not None:
-        raise _name_taken(country, official_name)
 
 
 def _name_taken(country: str, official_name: str) -> ProblemError:
@@ -100,16 +97,32 @@ def _refusal(error: IntegrityError, country: str, official_name: str) -> Problem
 
 async def revise(
     session: AsyncSession, network_id: uuid.UUID, changes: NetworkChanges, expected: int, by: Principal
-) -> Network:
-    network = await repository.get(session, network_id, for_update=True)
-    ensure_country_scope(by, network.country)
-    check_version(network.version, expected)
+) -> NetworkPublic:
+    current = await repository.get(session, network_id)
+    ensure_country_scope(by, current.country)
+    check_version(current.version, expected)
     fields = changes.model_dump(exclude_unset=True)
-    if fields.get("official_name", network.official_name) != network.official_name:
-        await _ensure_name_is_free(session, network.country, fields["official_name"])
-    for field, value in fields.items():
-        setattr(network, field, value)
-    network.touch()
-    await session.flush()
-    await _published(session, NetworkPublic.of(network), NetworkUpdated, "updated", by)
+    now = datetime.now(UTC)
+    network = NetworkPublic.of(current).model_copy(
+        update={**fields, "version": expected + 1, "updated_at": now}
+    )
+    # The change goes in with its event and history entry by one statement, and only if the
+    # network is still at the version read: no lock held between the read and the write.
+    try:
+        await _published(
+            session,
+            network,
+            NetworkUpdated,
+            "updated",
+            by,
+            changed_row=repository.change(network_id, expected, fields, now),
+        )
+    except IntegrityError as exc:  # the new name is another network's of the same country
+        raise _refusal(exc, current.country, network.official_name) from exc
+    except ChangeNotApplied as exc:  # another change came first
+        version = await repository.version_of(session, network_id)
+        if version is None:
+            raise repository.not_found(network_id) from exc
+        check_version(version, expected)
+        raise
     return network
