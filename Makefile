@@ -8,6 +8,10 @@ UV         := $(TOOLS)/bin/uv
 LAUNCHER   := .venv/bin/python deploy/local/launcher.py
 STREAMS    := sirbi_members.events:members_stream sirbi_members.events:directory_stream sirbi_agreements.events:stream sirbi_roadmap.events:stream sirbi_gateway.events:stream
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The services run on Debian's own Python 3.11 when the machine has it: built with profile-guided
+# and link-time optimisation and linked statically, it ran the platform's request paths 13-20%
+# faster than a plain source build (pyenv's) on the same machine (ADR 0015).
+PYTHON     := $(shell [ -x /usr/bin/python3.11 ] && echo /usr/bin/python3.11 || echo python3.11)
 
 .PHONY: help up down status test lint format bench docs kcat wrk
 
@@ -25,8 +29,8 @@ $(UV):
 	@python3 -m venv $(TOOLS) 2>/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv && python3 -m venv $(TOOLS); }
 	@$(TOOLS)/bin/pip install -q "uv==$(UV_VERSION)"
 
-.venv/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml $(wildcard services/*/pyproject.toml)
-	@$(UV) sync --frozen --quiet
+.venv/.synced: $(UV) Makefile uv.lock pyproject.toml shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	@$(UV) sync --frozen --quiet --python $(PYTHON)
 	@touch $@
 
 up: .venv/.synced
