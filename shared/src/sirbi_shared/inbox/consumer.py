@@ -3,8 +3,8 @@
 For each record: parse the CloudEvent (a malformed one is dead-lettered at once), then in one
 database transaction insert the inbox row (consumer, source, id) and run the handler. A redelivered
 event finds its inbox row and is skipped, so a crash between the effect's commit and the offset
-commit has no second effect. Offsets are committed only after the effects, once per fetch and on
-revocation. A handler that keeps failing is retried with back-off a bounded number of times,
+commit has no second effect. Offsets are committed only after the effects: at most once a second,
+on revocation and on stop. A handler that keeps failing is retried with back-off a bounded number of times,
 then its event goes to `<topic>.dlq` with the error in headers and the partition moves on. Losing
 the database is not the event's fault: that is retried until the database is back, never
 dead-lettered.
@@ -60,6 +60,10 @@ DLQ_SUFFIX = ".dlq"
 # but never more than 20 ms, caps that at 50 fetches a second per consumer, under load as when
 # idle; with 4 KiB, 500 writes a second still made about a hundred fetches a second per consumer.
 FETCH_MAX_WAIT_MS = 20
+# Offsets are committed at most this often (and on revocation and stop). A commit per fetch was 50
+# offset writes a second per consumer into `__consumer_offsets`, for nothing the inbox does not
+# already guarantee: after a crash, up to this much is delivered again and skipped by the inbox.
+OFFSET_COMMIT_INTERVAL = 1.0
 FETCH_MIN_BYTES = 65536
 
 
@@ -121,6 +125,8 @@ class EventConsumer:
         self._dlq_producer: AIOKafkaProducer | None = None
         # Next offset to commit per partition: everything before it has had its effect.
         self._done: dict[TopicPartition, int] = {}
+        self._committed: dict[TopicPartition, int] = {}
+        self._next_commit = 0.0  # on the event loop's clock
 
     # -- handlers ---------------------------------------------------------------------------
 
@@ -216,8 +222,11 @@ class EventConsumer:
                 backoff.reset()
                 self._report_lag(consumer)
         finally:
+            with contextlib.suppress(Exception):  # a stop after losing Kafka has nothing to commit to
+                await asyncio.wait_for(self._commit_done(consumer), timeout=5)
             self._consumer = self._dlq_producer = None
             self._done.clear()
+            self._committed.clear()
             for stop in (producer.stop(), consumer.stop()):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop, timeout=10)  # a shutdown never hangs on Kafka
@@ -225,13 +234,12 @@ class EventConsumer:
     async def _handle_fetched(
         self, consumer: AIOKafkaConsumer, batches: Mapping[TopicPartition, Sequence[Any]]
     ) -> None:
-        """Apply what one fetch brought, then commit its offsets in one request.
+        """Apply what one fetch brought; commit the offsets done if a commit is due.
 
         The partitions' records go through the same transactions (each partition's in order): a
         transaction per partition and fetch left them at one or two events each under load, and
         the commit, the inbox statement and the offset commit were paid per event."""
         pending = [record for records in batches.values() for record in records]
-        fetched = set(batches)
         while pending:
             assigned = consumer.assignment()
             # Revoked meanwhile: the new owner takes over from what was committed.
@@ -242,8 +250,21 @@ class EventConsumer:
             await self._handle_together(chunk)
             for record in chunk:  # in offset order within each partition: the last one counts
                 self._done[_partition(record)] = record.offset + 1
+        now = asyncio.get_running_loop().time()
+        if now >= self._next_commit:
+            self._next_commit = now + OFFSET_COMMIT_INTERVAL
+            await self._commit_done(consumer)
+
+    async def _commit_done(self, consumer: AIOKafkaConsumer) -> None:
+        """Commit, in one request, every assigned partition's progress not committed yet."""
         assigned = consumer.assignment()
-        await self._commit({tp: offset for tp, offset in self._done.items() if tp in fetched & assigned})
+        await self._commit(
+            {
+                tp: offset
+                for tp, offset in self._done.items()
+                if tp in assigned and self._committed.get(tp) != offset
+            }
+        )
 
     async def _commit(self, offsets: Mapping[TopicPartition, int]) -> None:
         if not offsets or self._consumer is None:
@@ -253,6 +274,8 @@ class EventConsumer:
         except (CommitFailedError, IllegalStateError) as exc:
             # The group rebalanced: the new owner re-reads these records and the inbox skips them.
             log.info("offset commit lost to a rebalance", extra={"consumer": self.name, "error": str(exc)})
+        else:
+            self._committed.update(offsets)
 
     def _report_lag(self, consumer: AIOKafkaConsumer) -> None:
         for tp in consumer.assignment():
@@ -479,6 +502,7 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         await self.owner._commit(done)
         for tp in revoked:
             self.owner._done.pop(tp, None)
+            self.owner._committed.pop(tp, None)
             # Its lag is the new owner's to report now; a stale figure here would mislead.
             with contextlib.suppress(KeyError):
                 LAG.remove(self.owner.name, tp.topic, str(tp.partition))

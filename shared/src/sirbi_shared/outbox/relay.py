@@ -159,6 +159,10 @@ class OutboxRelay:
                 # and sort every waiting row for each batch; walking the index in id order and
                 # stopping at the batch size is right whatever the backlog.
                 "enable_bitmapscan": "off",
+                # Marks commit without waiting for their WAL flush: a mark lost in a crash only
+                # means its rows are published again, which consumers' inboxes skip (at least once
+                # either way), and the disk gets one flush to wait for per batch fewer.
+                "synchronous_commit": "off",
             },
         )
         try:
