@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_members.listing import decode_after, next_cursor
 from sirbi_members.networks.models import Network, NetworkKind, NetworkStatus
+from sirbi_members.networks.schemas import NetworkPublic
 from sirbi_shared.db import table_of
 from sirbi_shared.http.problems import ProblemError
 from sirbi_shared.outbox import ChangedRow
@@ -24,6 +25,18 @@ async def get(session: AsyncSession, network_id: uuid.UUID) -> Network:
     if network is None:
         raise not_found(network_id)
     return network
+
+
+_CURRENT = select(*_networks.c).where(_networks.c.id == bindparam("network_id"))
+
+
+async def current(session: AsyncSession, network_id: uuid.UUID) -> NetworkPublic:
+    """The network as it is now, read as plain columns: a change needs its values, not an ORM
+    object to track (loading one cost more than the query)."""
+    row = (await session.execute(_CURRENT, {"network_id": network_id})).one_or_none()
+    if row is None:
+        raise not_found(network_id)
+    return NetworkPublic.model_validate(row, from_attributes=True)
 
 
 def not_found(network_id: uuid.UUID) -> ProblemError:

@@ -98,14 +98,12 @@ def _refusal(error: IntegrityError, country: str, official_name: str) -> Problem
 async def revise(
     session: AsyncSession, network_id: uuid.UUID, changes: NetworkChanges, expected: int, by: Principal
 ) -> NetworkPublic:
-    current = await repository.get(session, network_id)
+    current = await repository.current(session, network_id)
     ensure_country_scope(by, current.country)
     check_version(current.version, expected)
     fields = changes.model_dump(exclude_unset=True)
     now = datetime.now(UTC)
-    network = NetworkPublic.of(current).model_copy(
-        update={**fields, "version": expected + 1, "updated_at": now}
-    )
+    network = current.model_copy(update={**fields, "version": expected + 1, "updated_at": now})
     # The change goes in with its event and history entry by one statement, and only if the
     # network is still at the version read: no lock held between the read and the write.
     try:
