@@ -4,9 +4,13 @@ in the same run.
 - reads: `GET /api/members/member-states/PE` through the gateway vs `GET /member-states/PE`
   straight from the members service: throughput with concurrent clients (ratio), and the
   median latency of one client at a time (the gateway's added milliseconds);
-- writes through the gateway: throughput with concurrent clients (registering national
-  networks: a row, its outbox event and its history entry each), and latency percentiles at a
-  steady 100 writes a second.
+- writes through the gateway: throughput with concurrent clients, for two mixes: registering
+  national networks (a row, its outbox event and its history entry each), and half of those
+  with half changes to networks the run registered (If-Match, a new version, its event and
+  entry); and latency percentiles at a steady 100 registrations a second. Write throughput is
+  measured with more clients (32) than reads (16): through the gateway each write waits on two
+  processes, and 16 clients left a fifth of the two cores idle, which measures the clients'
+  latency rather than the platform's capacity (docs/performance.md).
 
 The whole platform runs, as under `make up`: the four services as their own processes
 (`python -m sirbi_<service> serve`, each with its database, its demo data and its consumers) on the
@@ -19,7 +23,7 @@ than to a Python client; the open loop at a fixed rate comes from this process (
 real HTTP with keep-alive.
 
     python bench/gateway.py                # defaults
-    python bench/gateway.py --seconds 10 --concurrency 16
+    python bench/gateway.py --seconds 10 --concurrency 16 --write-concurrency 32
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka.admin import AIOKafkaAdminClient
 
 REPO = Path(__file__).resolve().parents[1]
 WRK_SCRIPTS = REPO / "bench" / "wrk"
@@ -79,6 +84,13 @@ async def _ready(base: str) -> None:
                 pass
             await asyncio.sleep(0.2)
     raise RuntimeError(f"{base} did not become ready")
+
+
+# wrk scripts (bench/wrk/) of the write mixes measured.
+WRITE_MIXES = {
+    "registrations": "register_network.lua",
+    "registrations and changes": "register_and_update_network.lua",
+}
 
 
 def _closed_loop(url: str, script: str, connections: int, seconds: float, token: str) -> dict[str, float]:
@@ -125,6 +137,24 @@ async def _steady(base: str, request: Request, rate: float, seconds: float) -> l
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
+
+
+async def _clear_run(
+    kafka: launcher.KafkaBroker, postgres: launcher.PostgresCluster, prefix: str, databases: list[str]
+) -> None:
+    """Drop the run's topics and databases. The benchmark broker had kept every run's topics
+    (2,250 partition folders, 3.5 GB after a day of runs), and later runs measured a broker
+    busier with them than the platform's own would be."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.profile.kafka_bootstrap)
+    await admin.start()
+    try:
+        topics = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        if topics:
+            await admin.delete_topics(topics)
+    finally:
+        await admin.close()
+    for database in databases:
+        postgres.drop_database(database)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -201,28 +231,42 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 one[side].append(_closed_loop(url, "read.lua", 1, args.seconds / 2, token)["p50"])
         direct_rate, gateway_rate = statistics.median(reads["direct"]), statistics.median(reads["gateway"])
         direct_one, gateway_one = statistics.median(one["direct"]), statistics.median(one["gateway"])
-        writes: dict[str, list[float]] = {"direct": [], "gateway": []}
+        # Latency at a steady rate first, on a platform at rest, rather than right after the
+        # throughput rounds, whose events the consumers may still be working through.
+        steady = await _steady(gateway, register_network(), args.write_rate, args.seconds)
+        writes: dict[str, dict[str, list[float]]] = {
+            mix: {"direct": [], "gateway": []} for mix in WRITE_MIXES
+        }
         write_urls = (("direct", f"{members}/networks"), ("gateway", f"{gateway}/api/members/networks"))
         for _ in range(args.rounds):  # alternated, as the reads
-            for side, url in write_urls:
-                loaded = _closed_loop(url, "register_network.lua", args.concurrency, args.seconds, token)
-                writes[side].append(loaded["rate"])
-        direct_writes = statistics.median(writes["direct"])
-        gateway_writes = statistics.median(writes["gateway"])
-        steady = await _steady(gateway, register_network(), args.write_rate, args.seconds)
+            for mix, script in WRITE_MIXES.items():
+                for side, url in write_urls:
+                    loaded = _closed_loop(url, script, args.write_concurrency, args.seconds, token)
+                    writes[mix][side].append(loaded["rate"])
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
+        await _clear_run(
+            kafka, postgres, f"g{run_id}.", [f"bench_{service}_{run_id}" for service in SERVICES]
+        )
     return {
         "reads_per_second": {"direct": round(direct_rate), "gateway": round(gateway_rate)},
         "read_throughput_ratio": round(gateway_rate / direct_rate, 3),
         "read_median_ms": {"direct": _ms(direct_one), "gateway": _ms(gateway_one)},
         "read_added_median_ms": _ms(gateway_one - direct_one),
-        "writes_per_second_through_gateway": round(gateway_writes),
-        "writes_per_second_direct": round(direct_writes),
-        "write_throughput_ratio": round(gateway_writes / direct_writes, 3),
+        "writes": {
+            mix: {
+                "per_second_through_gateway": round(statistics.median(rates["gateway"])),
+                "per_second_direct": round(statistics.median(rates["direct"])),
+                "ratio": round(statistics.median(rates["gateway"]) / statistics.median(rates["direct"]), 3),
+                "rounds_through_gateway": [round(r) for r in rates["gateway"]],
+                "rounds_direct": [round(r) for r in rates["direct"]],
+            }
+            for mix, rates in writes.items()
+        },
+        "write_concurrency": args.write_concurrency,
         "steady_writes": {
             "rate_per_second": args.write_rate,
             "count": len(steady),
@@ -239,6 +283,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--write-concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--write-rate", type=float, default=100.0)
     args = parser.parse_args()
@@ -252,11 +297,12 @@ def main() -> None:
         f"read latency, one client: median {figures['read_median_ms']['gateway']} ms vs "
         f"{figures['read_median_ms']['direct']} ms (added {figures['read_added_median_ms']} ms, bar <= 2)"
     )
-    print(
-        f"writes through the gateway: {figures['writes_per_second_through_gateway']:,}/s (bar >= 500) vs "
-        f"{figures['writes_per_second_direct']:,}/s straight to the service "
-        f"(ratio {figures['write_throughput_ratio']})"
-    )
+    for mix, rates in figures["writes"].items():
+        print(
+            f"writes ({mix}) through the gateway: {rates['per_second_through_gateway']:,}/s (bar >= 500) vs "
+            f"{rates['per_second_direct']:,}/s straight to the service (ratio {rates['ratio']}; "
+            f"rounds {rates['rounds_through_gateway']} vs {rates['rounds_direct']})"
+        )
     steady = figures["steady_writes"]
     print(
         f"at {steady['rate_per_second']:.0f} writes/s for {figures['seconds_per_measure']:.0f} s: "
