@@ -51,7 +51,8 @@ class OneWriteSession(Session):
     """A session whose statements each commit on their own (no BEGIN and COMMIT round trips), so
     it refuses what would need a transaction to stay all or nothing: a second write, or a flush
     of the unit of work (which may send several statements). Reads are free: at PostgreSQL's READ
-    COMMITTED each statement sees its own snapshot inside a transaction too."""
+    COMMITTED each statement sees its own snapshot inside a transaction too. Only SELECT
+    constructs count as reads: a `text()` statement counts as a write."""
 
 
 class SecondWriteRefused(RuntimeError):

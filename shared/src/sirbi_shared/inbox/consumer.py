@@ -3,11 +3,11 @@
 For each record: parse the CloudEvent (a malformed one is dead-lettered at once), then in one
 database transaction insert the inbox row (consumer, source, id) and run the handler. A redelivered
 event finds its inbox row and is skipped, so a crash between the effect's commit and the offset
-commit has no second effect. Offsets are committed only after the effects: at most once a second,
-on revocation and on stop. A handler that keeps failing is retried with back-off a bounded number of times,
-then its event goes to `<topic>.dlq` with the error in headers and the partition moves on. Losing
-the database is not the event's fault: that is retried until the database is back, never
-dead-lettered.
+commit has no second effect. Offsets are committed only after the effects: at most once a
+second, on revocation and on stop. A handler that keeps failing is retried with back-off a bounded
+number of times, then its event goes to `<topic>.dlq` with the error in headers and the partition
+moves on. Losing the database is not the event's fault: that is retried until the database is
+back, never dead-lettered.
 """
 
 from __future__ import annotations
@@ -60,11 +60,11 @@ DLQ_SUFFIX = ".dlq"
 # but never more than 20 ms, caps that at 50 fetches a second per consumer, under load as when
 # idle; with 4 KiB, 500 writes a second still made about a hundred fetches a second per consumer.
 FETCH_MAX_WAIT_MS = 20
+FETCH_MIN_BYTES = 65536
 # Offsets are committed at most this often (and on revocation and stop). A commit per fetch was 50
 # offset writes a second per consumer into `__consumer_offsets`, for nothing the inbox does not
 # already guarantee: after a crash, up to this much is delivered again and skipped by the inbox.
 OFFSET_COMMIT_INTERVAL = 1.0
-FETCH_MIN_BYTES = 65536
 
 
 # Built once, for one row or many (SQLAlchemy sends many as multi-row VALUES): a statement made per
