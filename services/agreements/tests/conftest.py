@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import select
 
 from sirbi_agreements.app import create_app
-from sirbi_agreements.member_facts.models import KnownMemberState
+from sirbi_agreements.member_facts.models import KnownMemberState, KnownNetwork
 from sirbi_agreements.settings import Settings
 from sirbi_shared.events import CloudEvent
 from sirbi_shared.events.topics import TopicSpec, ensure_topics
@@ -68,8 +68,19 @@ class MembersTopic:
             await self.member_state(code, "admitted", "active")
 
     async def network(self, country: str, status: str = "constituted", version: int = 1) -> str:
+        """Publish a network and wait until the replica holds it. Its events are keyed by the
+        network's id, so waiting for a member state's (another partition) proves nothing."""
         network_id = str(uuid.uuid4())
         await self.send(network_event(network_id, country, status, version))
+
+        async def arrived() -> bool:
+            async with self.service.database.transaction() as session:
+                known = await session.scalar(
+                    select(KnownNetwork.version).where(KnownNetwork.id == uuid.UUID(network_id))
+                )
+            return known is not None and known >= version
+
+        await wait_until(arrived, timeout=60, what=f"replica of network {network_id}")
         return network_id
 
 
