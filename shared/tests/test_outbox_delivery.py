@@ -148,6 +148,17 @@ class _Note(_Notes):
     text: Mapped[str]
 
 
+async def _outbox_seqs(database: Database, probe: ProbeStream) -> list[int]:
+    """The `seq` of every event in the outbox for the probe's topic, in outbox order."""
+    async with database.transaction() as session:
+        seqs = await session.execute(
+            select(outbox_table.c.data["seq"].as_integer())
+            .where(outbox_table.c.topic == probe.stream.topic)
+            .order_by(outbox_table.c.id)
+        )
+    return list(seqs.scalars().all())
+
+
 async def _things(database: Database) -> Table:
     things = Table(
         f"things_{uuid.uuid4().hex[:8]}",
@@ -188,10 +199,7 @@ async def test_a_new_row_goes_in_with_its_event_or_neither_does(
 
     async with database.transaction() as session:
         assert (await session.execute(select(things.c.id, things.c.name))).all() == [(1, "uno")]
-        seqs = await session.execute(
-            select(outbox_table.c.data["seq"].as_integer()).where(outbox_table.c.topic == probe.stream.topic)
-        )
-        assert seqs.scalars().all() == [1]
+    assert await _outbox_seqs(database, probe) == [1]
 
 
 async def test_a_one_write_session_refuses_a_second_write_and_a_flush(
@@ -218,10 +226,7 @@ async def test_a_one_write_session_refuses_a_second_write_and_a_flush(
     async with database.transaction() as session:
         assert (await session.execute(select(things.c.id))).scalars().all() == [1]
         assert (await session.execute(select(_Note))).all() == []
-        events = await session.execute(
-            select(outbox_table.c.data["seq"].as_integer()).where(outbox_table.c.topic == probe.stream.topic)
-        )
-        assert events.scalars().all() == [1]
+    assert await _outbox_seqs(database, probe) == [1]
 
 
 async def test_a_change_goes_in_with_its_event_only_if_it_applies(
@@ -261,7 +266,4 @@ async def test_a_change_goes_in_with_its_event_only_if_it_applies(
 
     async with database.transaction() as session:
         assert (await session.execute(select(things.c.name, things.c.version))).all() == [("one", 2)]
-        seqs = await session.execute(
-            select(outbox_table.c.data["seq"].as_integer()).where(outbox_table.c.topic == probe.stream.topic)
-        )
-        assert seqs.scalars().all() == [1]
+    assert await _outbox_seqs(database, probe) == [1]
