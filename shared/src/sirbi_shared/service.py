@@ -18,6 +18,7 @@ from typing import Protocol
 import uvicorn
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI
+from starlette.types import ASGIApp
 
 from sirbi_shared.auth.tokens import TokenVerifier
 from sirbi_shared.backoff import Backoff
@@ -85,6 +86,8 @@ class ServiceDefinition:
     middleware: Sequence[Callable[[FastAPI], None]] = ()
     # Path prefix -> largest request body, for endpoints that take uploads.
     body_limits: Mapping[str, int] = field(default_factory=dict)
+    # Served at / for every path no route answers (the gateway's web frontend).
+    site: ASGIApp | None = None
     version: str = "0.1.0"
 
 
@@ -195,6 +198,8 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     app.include_router(metrics.router)
     for router in definition.routers:
         app.include_router(router)
+    if definition.site is not None:
+        app.mount("/", definition.site, name="site")
     return app
 
 

@@ -21,6 +21,7 @@ from sirbi_gateway.routing.upstreams import upstreams_resource
 from sirbi_gateway.security_headers import SecurityHeaders
 from sirbi_gateway.settings import Settings
 from sirbi_gateway.throttling import ApiRateLimit, Throttles
+from sirbi_gateway.web import WebApp
 from sirbi_gateway.webhooks.dispatcher import webhook_dispatcher
 from sirbi_gateway.webhooks.endpoints import router as webhooks_router
 from sirbi_shared.service import ServiceDefinition, create_service_app
@@ -86,6 +87,7 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         ],
         # Inner first: the rate limit answers inside the request id; CORS wraps everything.
         middleware=[add_rate_limit, add_security_headers, add_cors],
+        site=WebApp(settings.web_dir),
     )
 
 

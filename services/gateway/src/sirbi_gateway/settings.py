@@ -41,6 +41,8 @@ class Settings(ServiceSettings):
     # Where asyncapi.json (or events/asyncapi.json) and integrators.md are: the repository's docs/
     # when run from a checkout, /app/docs in the image.
     docs_dir: Path = Path(__file__).resolve().parents[4] / "docs"
+    # The built web frontend (`make web`): served at / with every other path left to its router.
+    web_dir: Path = Path(__file__).resolve().parents[4] / "web" / "dist"
     # Rate limits, in the `limits` library's notation.
     login_limit_per_account: str = "10/5minutes"
     login_limit_per_address: str = "30/5minutes"

@@ -61,7 +61,9 @@ async def _fetch(client: aiohttp.ClientSession, base: str) -> dict[str, Any] | s
         return f"{type(exc).__name__}: {exc}"
 
 
-async def combined_openapi(own: dict[str, Any], upstreams: Upstreams) -> dict[str, Any]:
+def combine(own: dict[str, Any], specs: dict[str, dict[str, Any] | str]) -> dict[str, Any]:
+    """The gateway's own document with each service's merged in; a service given as a string (why
+    its document could not be had) is listed under `x-unavailable-services`."""
     document = copy.deepcopy(own)
     document["info"] = {
         **document.get("info", {}),
@@ -71,10 +73,8 @@ async def combined_openapi(own: dict[str, Any], upstreams: Upstreams) -> dict[st
             "under /api/<service>/."
         ),
     }
-    names = list(upstreams.base_urls)
-    specs = await asyncio.gather(*(_fetch(upstreams.client, upstreams.base_urls[n]) for n in names))
     unavailable: dict[str, str] = {}
-    for name, spec in zip(names, specs, strict=True):
+    for name, spec in specs.items():
         if isinstance(spec, str):
             unavailable[name] = spec
         else:
@@ -82,3 +82,9 @@ async def combined_openapi(own: dict[str, Any], upstreams: Upstreams) -> dict[st
     if unavailable:
         document["info"]["x-unavailable-services"] = unavailable
     return document
+
+
+async def combined_openapi(own: dict[str, Any], upstreams: Upstreams) -> dict[str, Any]:
+    names = list(upstreams.base_urls)
+    specs = await asyncio.gather(*(_fetch(upstreams.client, upstreams.base_urls[n]) for n in names))
+    return combine(own, dict(zip(names, specs, strict=True)))
