@@ -13,7 +13,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # faster than a plain source build (pyenv's) on the same machine (ADR 0015).
 PYTHON     := $(shell [ -x /usr/bin/python3.11 ] && echo /usr/bin/python3.11 || echo python3.11)
 
-.PHONY: help up down status test lint format bench docs kcat wrk
+.PHONY: help up down status test lint format bench docs kcat wrk web web-api chromium
 
 help:
 	@echo "make up      start Kafka, PostgreSQL and every service (installs what is missing)"
@@ -23,6 +23,8 @@ help:
 	@echo "make lint    ruff and mypy (strict)"
 	@echo "make bench   relay throughput, event propagation latency, the gateway's cost"
 	@echo "make docs    regenerate docs/events/asyncapi.json from the event models"
+	@echo "make web     build the web frontend (make up does it; npm run dev in web/ for live edits)"
+	@echo "make web-api regenerate the frontend's API client from the services' OpenAPI"
 
 # A pinned uv of our own, so a fresh machine needs only Python 3.11.
 $(UV):
@@ -33,7 +35,7 @@ $(UV):
 	@$(UV) sync --frozen --quiet --python $(PYTHON)
 	@touch $@
 
-up: .venv/.synced
+up: .venv/.synced web
 	@$(LAUNCHER) up
 
 down:
@@ -50,13 +52,31 @@ kcat:
 wrk:
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }
 
-test: .venv/.synced kcat
+# The browser tests drive Debian's Chromium through Playwright (never Playwright's own download).
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+# The frontend's packages, exactly as locked (npm ci), whenever the lock file changes.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: web/node_modules/.installed
+	@cd web && npm run --silent build
+
+web-api: .venv/.synced web/node_modules/.installed
+	@.venv/bin/python -m sirbi_gateway.documentation.export web/openapi.json
+	@cd web && npx openapi-typescript openapi.json -o src/api/schema.d.ts
+
+test: .venv/.synced kcat chromium web
+	@cd web && npm run --silent test:unit
 	@.venv/bin/pytest
 
-lint: .venv/.synced
+lint: .venv/.synced web/node_modules/.installed
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
 	@.venv/bin/mypy
+	@cd web && npx tsc -b && npx openapi-typescript openapi.json -o src/api/schema.d.ts --check
 
 format: .venv/.synced
 	@.venv/bin/ruff format .

@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KAFKA_POM = Path(__file__).resolve().parent / "kafka" / "pom.xml"
@@ -687,6 +688,48 @@ def secretariat_password(profile: Profile) -> str:
     return path.read_text().strip()
 
 
+# Who a newcomer can sign in as, one per role (product.md). Made through the gateway's own API,
+# as the secretariat would, once the platform runs; the working groups' ids come from the roadmap.
+DEMO_ACCOUNTS = (
+    ("representante.pe@sirbi.example", "Representación nacional del Perú", ["representative"], "PE", False),
+    ("coordinacion.grupo@sirbi.example", "Coordinación de grupo de trabajo", ["wg_coordinator"], None, True),
+    ("miembro.grupo@sirbi.example", "Miembro de grupo de trabajo", ["wg_member"], None, True),
+    ("observador@sirbi.example", "Observador regional", ["observer"], None, False),
+)
+
+
+def _api(base: str, method: str, path: str, body: object = None, token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{base}{path}", method=method, data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def ensure_demo_accounts(profile: Profile, gateway: str) -> str:
+    """The demo accounts (made once; kept as people changed them). Returns their password."""
+    path = profile.run_dir / "keys" / "demo-password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12) + "\n")
+        path.chmod(0o600)
+    password = path.read_text().strip()
+    credentials = {"email": LOCAL_SECRETARIAT_EMAIL, "password": secretariat_password(profile)}
+    token = str(_api(gateway, "POST", "/api/auth/login", credentials)["access_token"])
+    existing = {u["email"] for u in _api(gateway, "GET", "/api/users", token=token)}
+    groups = _api(gateway, "GET", "/api/roadmap/working-groups", token=token)
+    first_group = [groups[0]["id"]] if groups else []
+    for email, name, roles, country, in_group in DEMO_ACCOUNTS:
+        if email in existing:
+            continue
+        user = {"email": email, "display_name": name, "password": password, "roles": roles}
+        user |= {"country": country} if country else {}
+        user |= {"working_groups": first_group} if in_group else {}
+        _api(gateway, "POST", "/api/users", user, token=token)
+    return password
+
+
 # --------------------------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------------------------
@@ -726,8 +769,12 @@ def up(profile: Profile) -> None:
     gateway = next((s for s in services if s.name == "gateway"), None)
     print()
     if gateway:
-        print(f"  gateway      {gateway.base_url}   (health: {gateway.base_url}/health/ready)")
+        demo_password = ensure_demo_accounts(profile, gateway.base_url)
+        print(f"  web          {gateway.base_url}/   (health: {gateway.base_url}/health/ready)")
         print(f"  sign in      {LOCAL_SECRETARIAT_EMAIL} / {secretariat_password(profile)}")
+        for email, _, roles, country, _ in DEMO_ACCOUNTS:
+            where = f", {country}" if country else ""
+            print(f"  demo         {email} / {demo_password}   ({roles[0]}{where})")
     for service in services:
         if service.name != "gateway":
             print(f"  {service.name:<12} {service.base_url}   (OpenAPI: {service.base_url}/docs)")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from services.gateway.tests.conftest import Platform
+from sirbi_gateway.documentation.export import platform_document, render
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -34,3 +35,10 @@ async def test_the_asyncapi_and_the_integrators_guide(platform: Platform) -> Non
     assert page.headers["content-type"].startswith("text/html")
     assert "<h2>Getting access</h2>" in page.text
     assert "X-API-Key" in page.text
+
+
+def test_the_web_client_is_generated_from_the_current_api() -> None:
+    """The frontend's typed client comes from web/openapi.json: it must be the platform's API as
+    the code defines it now, or the browser and the services have drifted apart."""
+    committed = (REPO / "web" / "openapi.json").read_text()
+    assert committed == render(platform_document()), "the API changed: run `make web-api`"

@@ -108,6 +108,12 @@ async def test_the_secretariat_manages_users_and_a_disabled_user_is_out(platform
     rep = (await sign_in(platform, "rep.peru@example.org", new["password"])).json()
     me = (await client.get("/api/auth/me", headers=bearer(rep))).json()
     assert (me["roles"], me["country"]) == (["representative"], "PE")
+    # The interface greets the person by name, though the token only carries their id.
+    assert (me["subject"], me["email"], me["display_name"]) == (
+        user["id"],
+        user["email"],
+        user["display_name"],
+    )
     problem(await client.get("/api/users", headers=bearer(rep)), 403, "forbidden")
     problem(await client.post("/api/users", json=new, headers=bearer(rep)), 403, "forbidden")
 

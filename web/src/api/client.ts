@@ -18,4 +18,6 @@ export async function authorisedFetch(input: Request): Promise<Response> {
   return (await tokens.refresh()) ? send(retry) : response;
 }
 
-export const api = createClient<paths>({ baseUrl: "", fetch: authorisedFetch });
+// The gateway serves the app, so the API is on the page's own origin (spelt out: a Request needs
+// an absolute URL outside the browser, as in component tests).
+export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "", fetch: authorisedFetch });

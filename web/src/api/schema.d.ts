@@ -30,7 +30,7 @@ export interface paths {
         };
         /**
          * The activity feed live, as Server-Sent Events
-         * @description Each message's `id` is the event's feed position, its `event` the CloudEvent type, its `data` the event as JSON (id, type, service, countries, subject, occurred_at, title, data). Reconnect with `Last-Event-ID` (or `last_event_id`) to receive everything after it; without either, the stream starts with the next event. Same filters as the list.
+         * @description Each message's `id` is the event's feed position, its `event` the CloudEvent type, its `data` the event as JSON (id, type, service, aggregate, verb, countries, subject, occurred_at, title, data). Reconnect with `Last-Event-ID` (or `last_event_id`) to receive everything after it; without either, the stream starts with the next event. Same filters as the list.
          */
         get: operations["stream_activity"];
         put?: never;
@@ -1892,6 +1892,25 @@ export interface components {
             total: number;
         };
         /**
+         * Me
+         * @description The caller as an interface greets them: what the token says, and, for a person, their
+         *     name and email (the token carries neither, so it can stay short and free of personal data).
+         */
+        Me: {
+            /** Country */
+            country?: string | null;
+            /** Display Name */
+            display_name?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Roles */
+            roles?: components["schemas"]["Role"][];
+            /** Subject */
+            subject: string;
+            /** Working Groups */
+            working_groups?: string[];
+        };
+        /**
          * NewClient
          * @example {
          *       "name": "Catálogo colectivo regional",
@@ -1984,17 +2003,6 @@ export interface components {
              * @description At least 12 characters
              */
             new_password: string;
-        };
-        /** Principal */
-        Principal: {
-            /** Country */
-            country?: string | null;
-            /** Roles */
-            roles?: components["schemas"]["Role"][];
-            /** Subject */
-            subject: string;
-            /** Working Groups */
-            working_groups?: string[];
         };
         /**
          * ProblemDetails
@@ -5439,7 +5447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Principal"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */

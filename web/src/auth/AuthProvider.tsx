@@ -7,7 +7,7 @@ import { unwrap } from "../api/problem";
 import type { components } from "../api/schema";
 import { tokens } from "./tokens";
 
-export type Principal = components["schemas"]["Principal"];
+export type Principal = components["schemas"]["Me"];
 export type Role = components["schemas"]["Role"];
 
 type AuthState = {

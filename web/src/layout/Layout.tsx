@@ -54,7 +54,7 @@ export function Layout() {
         <div className="site-header__session">
           <LanguageSwitch />
           <span className="muted" data-testid="who">
-            {t("auth.signedInAs", { name: principal?.subject ?? "" })}
+            {t("auth.signedInAs", { name: principal?.display_name ?? principal?.email ?? principal?.subject ?? "" })}
             {role ? ` · ${t(`roles.${role}`)}` : ""}
             {principal?.country ? ` · ${principal.country}` : ""}
           </span>

@@ -9,7 +9,7 @@ import type { components } from "../api/schema";
 
 export type ActivityItem = Pick<
   components["schemas"]["ActivityItem"],
-  "id" | "type" | "service" | "countries" | "subject" | "occurred_at" | "data" | "title"
+  "id" | "type" | "service" | "aggregate" | "verb" | "countries" | "subject" | "occurred_at" | "data" | "title"
 >;
 
 export type StreamState = "connecting" | "live" | "reconnecting";
@@ -33,7 +33,8 @@ export function followActivity({ onItem, onState, query = "", pause = defaultPau
   async function readOnce(): Promise<boolean> {
     const headers: Record<string, string> = { Accept: "text/event-stream" };
     if (lastId !== null) headers["Last-Event-ID"] = lastId;
-    const request = new Request(`/api/activity/stream${query ? `?${query}` : ""}`, { headers, signal: stop.signal });
+    const url = new URL(`/api/activity/stream${query ? `?${query}` : ""}`, location.origin);
+    const request = new Request(url, { headers, signal: stop.signal });
     const response = await authorisedFetch(request);
     if (!response.ok || response.body === null) return false;
     onState?.("live");

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -26,6 +27,12 @@ class WebApp(StaticFiles):
     def __init__(self, directory: Path) -> None:
         super().__init__(directory=directory, check_dir=False)
         self.index = directory / "index.html"
+
+    async def check_config(self) -> None:
+        # Starlette fails loudly on a missing folder; a gateway without a built frontend still
+        # serves its API and answers pages with `web_not_built`.
+        if await anyio.Path(str(self.directory)).is_dir():
+            await super().check_config()
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         if path.startswith(_NOT_PAGES):

@@ -1,4 +1,9 @@
 import type { RouteObject } from "react-router";
 
-// Placeholder until the feature's pages land.
-export const memberStatesRoutes: RouteObject[] = [{ path: "member-states", element: <h1>member-states</h1> }];
+import { MemberStateProfilePage } from "./MemberStateProfilePage";
+import { MemberStatesPage } from "./MemberStatesPage";
+
+export const memberStatesRoutes: RouteObject[] = [
+  { path: "member-states", element: <MemberStatesPage /> },
+  { path: "member-states/:code", element: <MemberStateProfilePage /> },
+];

@@ -1,4 +1,11 @@
 import type { RouteObject } from "react-router";
 
-// Placeholder until the feature's pages land.
-export const roadmapRoutes: RouteObject[] = [{ path: "roadmap", element: <h1>roadmap</h1> }];
+import { ActionPage } from "./ActionPage";
+import { BoardPage } from "./BoardPage";
+import { RoadmapPage } from "./RoadmapPage";
+
+export const roadmapRoutes: RouteObject[] = [
+  { path: "roadmap", element: <RoadmapPage /> },
+  { path: "roadmap/groups/:groupId", element: <BoardPage /> },
+  { path: "roadmap/actions/:actionId", element: <ActionPage /> },
+];

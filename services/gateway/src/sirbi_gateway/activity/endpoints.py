@@ -91,7 +91,8 @@ def _resume_point(header: str | None, query: str | None) -> int | None:
     operation_id="stream_activity",
     summary="The activity feed live, as Server-Sent Events",
     description="Each message's `id` is the event's feed position, its `event` the CloudEvent type, "
-    "its `data` the event as JSON (id, type, service, countries, subject, occurred_at, title, data). "
+    "its `data` the event as JSON (id, type, service, aggregate, verb, countries, subject, occurred_at, "
+    "title, data). "
     "Reconnect with `Last-Event-ID` (or `last_event_id`) to receive everything after it; without "
     "either, the stream starts with the next event. Same filters as the list.",
     response_class=EventSourceResponse,

@@ -20,11 +20,16 @@ _BATCH = 200
 _LOOK_AGAIN_SECONDS = 5.0
 
 
+# What a stream message carries: the feed item without the CloudEvent's own id and source.
+_STREAMED_FIELDS = {
+    *("id", "type", "service", "aggregate", "verb"),
+    *("countries", "subject", "occurred_at", "data", "title"),
+}
+
+
 def message(item: ActivityItem) -> ServerSentEvent:
     return ServerSentEvent(
-        data=item.model_dump_json(
-            include={"id", "type", "service", "countries", "subject", "occurred_at", "data", "title"}
-        ),
+        data=item.model_dump_json(include=_STREAMED_FIELDS),
         event=item.type,
         id=str(item.id),
     )

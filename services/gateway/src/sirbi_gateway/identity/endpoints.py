@@ -14,6 +14,7 @@ from sirbi_gateway.identity.schemas import (
     ClientPublic,
     ClientWithKey,
     Credentials,
+    Me,
     NewClient,
     NewUser,
     PasswordChange,
@@ -23,7 +24,6 @@ from sirbi_gateway.identity.schemas import (
     UserPublic,
 )
 from sirbi_gateway.throttling import Throttles
-from sirbi_shared.auth import Principal
 from sirbi_shared.db import SessionDep
 from sirbi_shared.http.problems import ProblemError, problem_docs, problem_response
 from sirbi_shared.http.versioning import IfMatch, set_etag
@@ -103,8 +103,8 @@ async def sign_out(body: RefreshRequest, session: SessionDep) -> Response:
     tags=["identity"],
     responses={401: PROBLEMS[401]},
 )
-async def who_am_i(caller: Caller) -> Principal:
-    return caller
+async def who_am_i(caller: Caller, session: SessionDep) -> Me:
+    return await service.describe_caller(session, caller)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, SecretStr, model_validator
 
 from sirbi_gateway.identity.models import ApiClient, User
-from sirbi_shared.auth import Role
+from sirbi_shared.auth import Principal, Role
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", examples=["PE"]), AfterValidator(str.upper)]
 Password = Annotated[SecretStr, Field(min_length=12, max_length=200, description="At least 12 characters")]
@@ -109,6 +109,14 @@ class NewUser(UserFields):
 
     email: EmailStr
     password: Password
+
+
+class Me(Principal):
+    """The caller as an interface greets them: what the token says, and, for a person, their
+    name and email (the token carries neither, so it can stay short and free of personal data)."""
+
+    email: str | None = None
+    display_name: str | None = None
 
 
 class UserPublic(BaseModel):

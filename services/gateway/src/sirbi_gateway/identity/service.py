@@ -23,6 +23,7 @@ from sirbi_gateway.identity.events import (
 from sirbi_gateway.identity.models import ApiClient, RefreshToken, User
 from sirbi_gateway.identity.schemas import (
     ClientPublic,
+    Me,
     NewClient,
     NewUser,
     Scope,
@@ -99,6 +100,17 @@ async def _issue(session: AsyncSession, policy: TokenPolicy, user: User, family_
         expires_in=int(policy.issuer.lifetime.total_seconds()),
         refresh_token=refresh,
     )
+
+
+async def describe_caller(session: AsyncSession, principal: Principal) -> Me:
+    try:
+        user = await session.get(User, uuid.UUID(principal.subject))
+    except ValueError:  # an integration client's key, not a person
+        user = None
+    me = Me(**principal.model_dump())
+    if user is None:
+        return me
+    return me.model_copy(update={"email": user.email, "display_name": user.display_name})
 
 
 async def sign_in(session: AsyncSession, policy: TokenPolicy, email: str, password: str) -> TokenPair:

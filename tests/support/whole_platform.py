@@ -1,0 +1,110 @@
+"""The whole platform as `make up` runs it — every service migrated, seeded with the demo data and
+serving in its own process, the gateway serving the built web frontend — on the test
+infrastructure, with databases and topics of its own. For tests that drive it from outside, as a
+browser does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sirbi_shared.auth.tokens import write_key_pair
+from tests.support.infra import Infrastructure
+from tests.support.services import free_port
+
+SERVICES = ("members", "agreements", "roadmap", "gateway")
+REPO = Path(__file__).resolve().parents[2]
+SECRETARIAT_EMAIL = "secretaria@sirbi.example"
+
+
+@dataclass(frozen=True)
+class RunningPlatform:
+    gateway_url: str
+    secretariat_email: str
+    secretariat_password: str
+    logs: Path
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health/ready", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPlatform]:
+    run = uuid.uuid4().hex[:6]
+    ports = {name: free_port() for name in SERVICES}
+    databases = {name: f"web_{name}_{run}" for name in SERVICES}
+    password = f"una frase de prueba {run} bastante larga"
+    write_key_pair(workdir / "keys")
+    (workdir / "logs").mkdir(exist_ok=True)
+    common = {
+        **os.environ,
+        "SIRBI_KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        "SIRBI_KAFKA_TOPIC_PREFIX": f"web{run}.",
+        "SIRBI_JWT_PUBLIC_KEY_FILE": str(workdir / "keys" / "jwt-public.pem"),
+        "SIRBI_JWT_PRIVATE_KEY_FILE": str(workdir / "keys" / "jwt-private.pem"),
+        "SIRBI_GATEWAY_FIRST_SECRETARIAT_EMAIL": SECRETARIAT_EMAIL,
+        "SIRBI_GATEWAY_FIRST_SECRETARIAT_PASSWORD": password,
+        "SIRBI_GATEWAY_WEB_DIR": str(REPO / "web" / "dist"),
+        **{f"SIRBI_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
+    }
+
+    def environment(name: str) -> dict[str, str]:
+        prefix = f"SIRBI_{name.upper()}_"
+        return {
+            **common,
+            f"{prefix}DATABASE_URL": infra.postgres_url(databases[name]),
+            f"{prefix}PORT": str(ports[name]),
+            f"{prefix}IMPORT_DIR": str(workdir / "imports" / name),
+        }
+
+    with ExitStack() as stack:
+        for name in SERVICES:
+            infra.create_database(databases[name])
+            stack.callback(infra.drop_database, databases[name])
+        for command in ("migrate", "seed"):
+            for name in SERVICES:
+                subprocess.run(
+                    [sys.executable, "-m", f"sirbi_{name}", command],
+                    env=environment(name),
+                    cwd=REPO,
+                    check=True,
+                    capture_output=True,
+                )
+        for name in SERVICES:
+            log = stack.enter_context((workdir / "logs" / f"{name}.log").open("wb"))
+            process = subprocess.Popen(
+                [sys.executable, "-m", f"sirbi_{name}", "serve"],
+                env=environment(name),
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            stack.callback(process.wait, 30)
+            stack.callback(process.terminate)
+        deadline = time.monotonic() + 90
+        waiting = list(SERVICES)
+        while waiting and time.monotonic() < deadline:
+            waiting = [n for n in waiting if not _ready(f"http://127.0.0.1:{ports[n]}")]
+            time.sleep(0.3)
+        if waiting:
+            raise AssertionError(f"not ready: {', '.join(waiting)}; logs in {workdir / 'logs'}")
+        yield RunningPlatform(
+            gateway_url=f"http://127.0.0.1:{ports['gateway']}",
+            secretariat_email=SECRETARIAT_EMAIL,
+            secretariat_password=password,
+            logs=workdir / "logs",
+        )
