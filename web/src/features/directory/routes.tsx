@@ -1,4 +1,13 @@
+// The directory's pages: the search, the CSV import, one library. "import" comes before
+// ":libraryId", so it is not taken for a library's id.
 import type { RouteObject } from "react-router";
 
-// Placeholder until the feature's pages land.
-export const directoryRoutes: RouteObject[] = [{ path: "libraries", element: <h1>directory</h1> }];
+import { DirectoryPage } from "./DirectoryPage";
+import { ImportPage } from "./ImportPage";
+import { LibraryPage } from "./LibraryPage";
+
+export const directoryRoutes: RouteObject[] = [
+  { path: "libraries", element: <DirectoryPage /> },
+  { path: "libraries/import", element: <ImportPage /> },
+  { path: "libraries/:libraryId", element: <LibraryPage /> },
+];
