@@ -59,6 +59,10 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
         "SIRBI_GATEWAY_FIRST_SECRETARIAT_EMAIL": SECRETARIAT_EMAIL,
         "SIRBI_GATEWAY_FIRST_SECRETARIAT_PASSWORD": password,
         "SIRBI_GATEWAY_WEB_DIR": str(REPO / "web" / "dist"),
+        # Every browser scenario signs people in from 127.0.0.1 within minutes; the limits
+        # themselves are the gateway's own tests' business.
+        "SIRBI_GATEWAY_LOGIN_LIMIT_PER_ACCOUNT": "1000/minute",
+        "SIRBI_GATEWAY_LOGIN_LIMIT_PER_ADDRESS": "1000/minute",
         **{f"SIRBI_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
     }
 

@@ -13,7 +13,7 @@ import pytest
 
 from services.members.tests.conftest import MembersUnderTest
 from services.members.tests.test_libraries import CATALOGUE, MIRAFLORES
-from sirbi_members.demo_data import seed
+from sirbi_members.demo_data import seed_reference_data
 from sirbi_members.imports.csv_rows import HEADER as IMPORT_HEADER
 from sirbi_members.imports.csv_rows import read_rows
 from sirbi_members.libraries import endpoints, service
@@ -25,7 +25,7 @@ from sirbi_members.libraries.search import DirectoryQuery
 @pytest.fixture
 async def directory(members: MembersUnderTest) -> MembersUnderTest:
     """The members service with the 21 member states and the test catalogue of libraries."""
-    await seed(members.database)
+    await seed_reference_data(members.database)
     for body in CATALOGUE:
         response = await members.client.post("/libraries", json=body, headers=members.secretariat)
         assert response.status_code == 201, response.text

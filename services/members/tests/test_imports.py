@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from services.members.tests.conftest import MembersUnderTest
-from sirbi_members.demo_data import seed
+from sirbi_members.demo_data import seed_reference_data
 from sirbi_members.imports import runner as runner_module
 from sirbi_members.imports.csv_rows import HEADER
 from sirbi_members.imports.models import DirectoryImport, ImportStatus
@@ -78,7 +78,7 @@ async def _directory_events(members: MembersUnderTest) -> list[str]:
 
 @pytest.fixture
 async def seeded(members: MembersUnderTest) -> MembersUnderTest:
-    await seed(members.database)
+    await seed_reference_data(members.database)
     return members
 
 

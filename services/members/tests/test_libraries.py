@@ -12,12 +12,16 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.members.tests.conftest import MembersUnderTest
-from sirbi_members.demo_data import seed
-from sirbi_members.libraries.models import Library
+from sirbi_members.demo_data import MEMBER_STATES, seed, seed_reference_data
+from sirbi_members.libraries.isil import directory_key
+from sirbi_members.libraries.models import Library, LibraryStatus, LibraryType
+from sirbi_members.libraries.schemas import LibraryFields
+from sirbi_members.library_directory_data import DEMO_LIBRARIES
 from sirbi_shared.auth import Role
+from sirbi_shared.history import history_table
 from sirbi_shared.outbox.tables import outbox_table
 
 DIRECTORY_TOPIC = "sirbi.directory.v1"
@@ -38,8 +42,9 @@ MIRAFLORES: dict[str, Any] = {
 
 @pytest.fixture
 async def directory(members: MembersUnderTest) -> MembersUnderTest:
-    """The members service with the 21 member states, so libraries can be registered."""
-    await seed(members.database)
+    """The members service with the 21 member states, so libraries can be registered, and no
+    library yet (the demo directory would be in every search)."""
+    await seed_reference_data(members.database)
     return members
 
 
@@ -726,3 +731,103 @@ async def test_every_change_is_an_event_with_the_whole_library(directory: Member
     assert events[-1][1].get_data()["reason"] == "Cerrada"
     # The identical description wrote no event.
     assert len(await _directory_outbox(directory)) == 3
+
+
+# -- the demo directory `make up` seeds ---------------------------------------------------------
+
+
+def test_the_demo_directory_is_small_varied_and_of_member_states() -> None:
+    countries = {library.country for library in DEMO_LIBRARIES}
+    assert 40 <= len(DEMO_LIBRARIES) <= 60
+    assert len(countries) >= 8
+    assert countries <= {code for code, *_ in MEMBER_STATES}
+    keys = [directory_key(lib.country, lib.isil, lib.national_id) for lib in DEMO_LIBRARIES]
+    assert len(set(keys)) == len(keys), "each demo library is in the directory once"
+    assert {lib.type for lib in DEMO_LIBRARIES} >= {
+        LibraryType.PUBLIC,
+        LibraryType.SCHOOL,
+        LibraryType.NATIONAL,
+        LibraryType.UNIVERSITY,
+        LibraryType.COMMUNITY,
+    }
+    assert {lib.status for lib in DEMO_LIBRARIES} == {
+        LibraryStatus.OPEN,
+        LibraryStatus.TEMPORARILY_CLOSED,
+        LibraryStatus.PLANNED,
+    }
+    assert all(lib.admin_levels for lib in DEMO_LIBRARIES)
+    # Keys of the API's examples and of the import tests' files stay free, so trying those
+    # against a seeded platform registers rather than conflicts.
+    examples = {"ISIL:PE-BPMM", "ISIL:PE-LIBN", "NID:PE:150122-0001", "NID:CL:RBD-8455"}
+    import_files = {"NID:PE:150101-0001", "NID:PE:LIM-001", "ISIL:PE-BMT"}
+    assert not (examples | import_files) & set(keys)
+
+
+async def _snapshot(members: MembersUnderTest) -> dict[str, tuple[uuid.UUID, int, Any]]:
+    return {lib.directory_key: (lib.id, lib.version, lib.updated_at) for lib in await _libraries(members)}
+
+
+async def _library_changes(members: MembersUnderTest) -> tuple[int, list[tuple[str, str]]]:
+    """How many directory events were written, and every library history entry's (action, actor)."""
+    async with members.database.transaction() as session:
+        events = (
+            await session.execute(
+                select(func.count()).select_from(outbox_table).where(outbox_table.c.topic == DIRECTORY_TOPIC)
+            )
+        ).scalar_one()
+        history = (
+            await session.execute(
+                select(history_table.c.action, history_table.c.actor)
+                .where(history_table.c.aggregate_type == "library")
+                .order_by(history_table.c.id)
+            )
+        ).all()
+    return events, [(action, actor) for action, actor in history]
+
+
+async def test_seeding_loads_the_demo_directory_through_registration(members: MembersUnderTest) -> None:
+    await seed(members.database)
+
+    listed = (await members.client.get("/libraries", params={"limit": 200})).json()
+    assert listed["next_cursor"] is None
+    by_key = {(item["country"], item["isil"] or item["national_id"]): item for item in listed["items"]}
+    assert len(by_key) == len(DEMO_LIBRARIES)
+    for library in DEMO_LIBRARIES:
+        described = json.loads(library.model_dump_json())
+        item = by_key[(library.country, library.isil or library.national_id)]
+        assert {field: item[field] for field in described} == described
+        assert item["version"] == 1
+    assert await _library_changes(members) == (
+        len(DEMO_LIBRARIES),
+        [("registered", "system:seed")] * len(DEMO_LIBRARIES),
+    )
+
+    # Accent-free words find accented names and places.
+    assert await _search(members, q="publica tumbes") == ["Biblioteca Pública de Tumbes"]
+    assert await _search(members, q="PUCALLPA") == ["Biblioteca Municipal de Pucallpa"]
+    assert "Biblioteca de São Paulo" in await _search(members, q="sao paulo")
+    assert await _search(members, q="ultima esperanza") == ["Biblioteca Pública de Puerto Natales"]
+    assert await _search(members, admin_area="Lima/Lima/San Borja") == ["Biblioteca Nacional del Perú"]
+    assert len(await _search(members, type="national")) == len({lib.country for lib in DEMO_LIBRARIES})
+
+
+async def test_seeding_again_changes_nothing_not_even_what_people_changed(members: MembersUnderTest) -> None:
+    await seed(members.database)
+    [tumbes] = (await members.client.get("/libraries", params={"q": "publica tumbes"})).json()["items"]
+    representative = members.auth(Role.REPRESENTATIVE, country="PE", subject="rosa.pe")
+    description = {field: tumbes[field] for field in LibraryFields.model_fields}
+    edited = await members.client.put(
+        f"/libraries/{tumbes['id']}",
+        json={**description, "address": "Av. Tumbes Norte 200"},
+        headers=_if_match(1, representative),
+    )
+    assert edited.status_code == 200, edited.text
+    before = await _snapshot(members)
+    changes = await _library_changes(members)
+
+    await seed(members.database)
+
+    assert await _snapshot(members) == before, "same libraries, same versions, untouched"
+    assert await _library_changes(members) == changes, "no event and no history the second time"
+    kept = (await members.client.get(f"/libraries/{tumbes['id']}")).json()
+    assert kept["address"] == "Av. Tumbes Norte 200"

@@ -1,13 +1,17 @@
-"""Reference data loaded by `make up` (`python -m sirbi_members seed`): the 21 CERLALC member
-states, admitted, with their names in Spanish, Portuguese and English, and the national library
-networks known to us (network_directory_data.py).
+"""The data `make up` loads (`python -m sirbi_members seed`): reference data and a demo directory.
 
-Loading goes through the same use cases as the API, so each state gets its events and history,
+The reference data is the 21 CERLALC member states, admitted, with their names in Spanish,
+Portuguese and English, and the national library networks known to us (network_directory_data.py).
+The demo directory is an illustrative set of libraries in some of those states
+(library_directory_data.py), so the directory and the dashboard have something to show.
+
+Loading goes through the same use cases as the API, so each record gets its events and history,
 and a second run changes nothing.
 """
 
 from __future__ import annotations
 
+from sirbi_members.library_directory_data import seed_library_directory
 from sirbi_members.member_states import repository, service
 from sirbi_members.member_states.models import MemberStatus
 from sirbi_members.member_states.schemas import LocalizedName
@@ -42,6 +46,14 @@ MEMBER_STATES: list[tuple[str, str, str, str]] = [
 
 
 async def seed(database: Database) -> None:
+    """Everything `make up` loads: the reference data, then the demo library directory."""
+    await seed_reference_data(database)
+    await seed_library_directory(database)
+
+
+async def seed_reference_data(database: Database) -> None:
+    """The member states and their national networks, without any library (what tests of the
+    directory start from, to know every library in it)."""
     for code, es, pt, en in MEMBER_STATES:
         async with database.transaction() as session:
             if await repository.exists(session, code):

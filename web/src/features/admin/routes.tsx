@@ -1,4 +1,15 @@
-import type { RouteObject } from "react-router";
+// The administration pages, for the secretariat: users, integration clients, webhooks.
+import { Navigate, type RouteObject } from "react-router";
 
-// Placeholder until the feature's pages land.
-export const adminRoutes: RouteObject[] = [{ path: "admin", element: <h1>admin</h1> }];
+import { ClientsPage } from "./ClientsPage";
+import { UsersPage } from "./UsersPage";
+import { WebhookPage } from "./WebhookPage";
+import { WebhooksPage } from "./WebhooksPage";
+
+export const adminRoutes: RouteObject[] = [
+  { path: "admin", element: <Navigate to="/admin/users" replace /> },
+  { path: "admin/users", element: <UsersPage /> },
+  { path: "admin/clients", element: <ClientsPage /> },
+  { path: "admin/webhooks", element: <WebhooksPage /> },
+  { path: "admin/webhooks/:subscriptionId", element: <WebhookPage /> },
+];

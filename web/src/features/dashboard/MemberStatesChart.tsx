@@ -4,11 +4,13 @@
 import { useTranslation } from "react-i18next";
 
 import { useFormat } from "../../i18n/format";
+import { TableScroll } from "../../layout/TableScroll";
 import type { MemberState } from "../member-states/queries";
 
 const ROW = 26;
-const LABEL_WIDTH = 150;
-const BAR_WIDTH = 260;
+// Room for the longest name in the three languages ("República Dominicana", "Dominican Republic").
+const LABEL_WIDTH = 175;
+const BAR_WIDTH = 235;
 const WIDTH = LABEL_WIDTH + BAR_WIDTH + 190;
 
 export function MemberStatesChart({
@@ -33,7 +35,7 @@ export function MemberStatesChart({
   return (
     <figure className="card" style={{ margin: 0 }}>
       <h2 id="chart-heading">{t("chart.heading")}</h2>
-      <div className="table-scroll" style={{ border: "none" }}>
+      <TableScroll label={t("chart.heading")} style={{ border: "none" }}>
         <svg
           role="img"
           aria-labelledby="chart-heading chart-description"
@@ -67,10 +69,10 @@ export function MemberStatesChart({
             );
           })}
         </svg>
-      </div>
+      </TableScroll>
       <details>
         <summary>{t("chart.table")}</summary>
-        <div className="table-scroll">
+        <TableScroll label={t("chart.heading")}>
           <table>
             <thead>
               <tr>
@@ -89,7 +91,7 @@ export function MemberStatesChart({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
     </figure>
   );

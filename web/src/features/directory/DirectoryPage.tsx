@@ -7,6 +7,7 @@ import { Link, useSearchParams } from "react-router";
 import { useAuth } from "../../auth/AuthProvider";
 import { useFormat } from "../../i18n/format";
 import { ProblemMessage } from "../../layout/ProblemMessage";
+import { TableScroll } from "../../layout/TableScroll";
 import { useMemberStates } from "../member-states/queries";
 import {
   downloadExport,
@@ -142,7 +143,7 @@ export function DirectoryPage() {
       {libraries.isPending ? <p className="loading">{t("common:common.loading")}</p> : null}
       {page && page.items.length === 0 ? <p>{t("noResults")}</p> : null}
       {page && page.items.length > 0 ? (
-        <div className="table-scroll">
+        <TableScroll label={t("results")}>
           <table>
             <thead>
               <tr>
@@ -167,7 +168,7 @@ export function DirectoryPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
       <nav className="toolbar" aria-label={t("results")} style={{ marginTop: "1rem" }}>
         <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>

@@ -9,6 +9,7 @@ import { Link, useSearchParams } from "react-router";
 import { useAuth } from "../../auth/AuthProvider";
 import { useFormat } from "../../i18n/format";
 import { ProblemMessage } from "../../layout/ProblemMessage";
+import { TableScroll } from "../../layout/TableScroll";
 import { useMemberStates } from "../member-states/queries";
 import {
   CSV_COLUMNS,
@@ -154,7 +155,7 @@ function Rejections({ job }: { job: ImportJob }) {
       <ProblemMessage error={rejections.error} />
       {rejections.isPending ? <p className="loading">{t("common:common.loading")}</p> : null}
       {rejections.data ? (
-        <div className="table-scroll">
+        <TableScroll label={t("import.rejected")}>
           <table aria-labelledby="import-rejected-heading">
             <thead>
               <tr>
@@ -171,7 +172,7 @@ function Rejections({ job }: { job: ImportJob }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </section>
   );
@@ -245,7 +246,7 @@ function RecentImports({ country, following }: { country: string | null; followi
       {recent.isPending ? <p className="loading">{t("common:common.loading")}</p> : null}
       {recent.data && jobs.length === 0 ? <p className="muted">{t("common:common.none")}</p> : null}
       {jobs.length > 0 ? (
-        <div className="table-scroll">
+        <TableScroll label={t("import.recent")}>
           <table aria-labelledby="import-recent-heading">
             <thead>
               <tr>
@@ -276,7 +277,7 @@ function RecentImports({ country, following }: { country: string | null; followi
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </section>
   );

@@ -9,6 +9,7 @@ import type { components } from "../../api/schema";
 import { useAuth } from "../../auth/AuthProvider";
 import { useFormat } from "../../i18n/format";
 import { ProblemMessage } from "../../layout/ProblemMessage";
+import { TableScroll } from "../../layout/TableScroll";
 import { useStateName } from "./MemberStatesPage";
 import { StatusChange } from "./StatusChange";
 import { useCountryProfile, useRepresentatives, type MemberState, type Network } from "./queries";
@@ -43,7 +44,7 @@ function Networks({ networks }: { networks: Network[] }) {
   const { t } = useTranslation("memberStates");
   if (networks.length === 0) return <p className="muted">{t("common:common.none")}</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t("profile.networks")}>
       <table>
         <thead>
           <tr>
@@ -64,7 +65,7 @@ function Networks({ networks }: { networks: Network[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -81,7 +82,7 @@ function Representatives({ country }: { country: string }) {
         <p className="muted">{t("common:common.none")}</p>
       ) : null}
       {representatives.data && representatives.data.items.length > 0 ? (
-        <div className="table-scroll">
+        <TableScroll label={t("profile.representatives")}>
           <table>
             <thead>
               <tr>
@@ -105,7 +106,7 @@ function Representatives({ country }: { country: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </section>
   );

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router";
 
 import { useFormat } from "../../i18n/format";
 import { ProblemMessage } from "../../layout/ProblemMessage";
+import { TableScroll } from "../../layout/TableScroll";
 import { MEMBER_STATUSES, useMemberStates, type MemberState, type MemberStatus } from "./queries";
 
 /** The member state's name as the platform records it, in the interface's language. */
@@ -48,7 +49,7 @@ export function MemberStatesPage() {
       <ProblemMessage error={states.error} />
       {states.isPending ? <p className="loading">{t("common:common.loading")}</p> : null}
       {states.data ? (
-        <div className="table-scroll">
+        <TableScroll label={t("title")}>
           <table>
             <thead>
               <tr>
@@ -75,7 +76,7 @@ export function MemberStatesPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
     </>
   );

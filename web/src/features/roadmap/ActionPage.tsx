@@ -7,6 +7,7 @@ import { Link, useParams } from "react-router";
 import { useAuth } from "../../auth/AuthProvider";
 import { useFormat } from "../../i18n/format";
 import { ProblemMessage } from "../../layout/ProblemMessage";
+import { TableScroll } from "../../layout/TableScroll";
 import {
   useAction,
   useActionHistory,
@@ -121,7 +122,7 @@ export function ActionPage() {
           {data.indicators.length === 0 ? (
             <p className="muted">{t("common:common.none")}</p>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label={t("action.indicators")}>
               <table>
                 <thead>
                   <tr>
@@ -142,7 +143,7 @@ export function ActionPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
 
           <h2>{t("action.milestones")}</h2>
