@@ -10,7 +10,7 @@ from typing import Any
 from sirbi_agreements.app import create_app as create_agreements
 from sirbi_agreements.settings import Settings as AgreementsSettings
 from sirbi_members.app import create_app as create_members
-from sirbi_members.demo_data import seed as seed_members
+from sirbi_members.demo_data import seed_reference_data as seed_member_states
 from sirbi_members.settings import Settings as MembersSettings
 from sirbi_roadmap.app import create_app as create_roadmap
 from sirbi_roadmap.settings import Settings as RoadmapSettings
@@ -69,7 +69,7 @@ async def test_an_agreement_entering_into_force_lands_on_the_right_board(infra: 
             response = await roadmap.client.post("/working-groups", json=group, headers=roadmap.secretariat)
             assert response.status_code == 201, response.text
             groups[name] = response.json()["id"]
-        await seed_members(members.database)
+        await seed_member_states(members.database)
         await wait_for_active_members(agreements, "PE", "CO")
 
         start = today().isoformat()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sirbi_agreements.app import create_app as create_agreements
 from sirbi_agreements.settings import Settings as AgreementsSettings
 from sirbi_members.app import create_app as create_members
-from sirbi_members.demo_data import seed as seed_members
+from sirbi_members.demo_data import seed_reference_data as seed_member_states
 from sirbi_members.settings import Settings as MembersSettings
 from sirbi_shared.auth import TokenIssuer
 from sirbi_shared.outbox.tables import outbox_table
@@ -49,7 +49,7 @@ async def test_suspending_a_member_puts_its_agreement_under_review(infra: Infras
             **common,
         ) as agreements,
     ):
-        await seed_members(members.database)  # the 21 member states, admitted, with their events
+        await seed_member_states(members.database)  # the 21 member states, admitted, with their events
         await wait_for_active_members(agreements, "PE", "CO")
 
         body = {

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from sirbi_members.app import create_app
-from sirbi_members.demo_data import seed
+from sirbi_members.demo_data import seed_reference_data
 from sirbi_members.settings import Settings
 from tests.support.infra import Infrastructure
 from tests.support.probe import wait_until
@@ -52,7 +52,7 @@ async def test_a_service_rides_out_a_postgres_outage_without_a_bare_500(infra: I
         settings_class=Settings,
         topic_prefix=f"t{uuid.uuid4().hex[:8]}.",
     ) as members:
-        await seed(members.database)
+        await seed_reference_data(members.database)
         # Warm the pool: these connections are the ones the outage kills.
         for response in await asyncio.gather(*(_register(members) for _ in range(6))):
             assert response.status_code == 201, response.text

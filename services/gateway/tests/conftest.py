@@ -25,7 +25,7 @@ from sirbi_gateway.event_facts import SERVICE_TOPICS
 from sirbi_gateway.identity.service import TokenPolicy
 from sirbi_gateway.settings import Settings
 from sirbi_members.app import create_app as create_members
-from sirbi_members.demo_data import seed as seed_members
+from sirbi_members.demo_data import seed_reference_data as seed_member_states
 from sirbi_members.settings import Settings as MembersSettings
 from sirbi_shared.auth import Role, TokenIssuer
 from sirbi_shared.events.topics import TopicSpec, ensure_topics
@@ -183,7 +183,7 @@ async def platform(infra: Infrastructure, database_name: str) -> AsyncIterator[P
         topic_prefix=prefix,
         issuer=issuer,
     ) as members:
-        await seed_members(members.database)
+        await seed_member_states(members.database)
         async with (
             http_server(members.app) as members_url,
             started_service(

@@ -20,7 +20,7 @@ from sirbi_gateway.app import create_app as create_gateway
 from sirbi_gateway.event_facts import SERVICE_TOPICS
 from sirbi_gateway.settings import Settings as GatewaySettings
 from sirbi_members.app import create_app as create_members
-from sirbi_members.demo_data import seed as seed_members
+from sirbi_members.demo_data import seed_reference_data as seed_member_states
 from sirbi_members.settings import Settings as MembersSettings
 from sirbi_roadmap.app import create_app as create_roadmap
 from sirbi_roadmap.settings import Settings as RoadmapSettings
@@ -111,7 +111,7 @@ async def _members_with_a_library(
     infra: Infrastructure, members: ServiceUnderTest, gateway: ServiceUnderTest
 ) -> None:
     """The demo member states and networks, and one library of Perú in the gateway's replica."""
-    await seed_members(members.database)
+    await seed_member_states(members.database)
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
     await producer.start()
     try:
