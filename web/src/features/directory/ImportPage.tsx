@@ -237,6 +237,7 @@ function RecentImports({ country, following }: { country: string | null; followi
   const { t } = useTranslation("directory");
   const format = useFormat();
   const rowCount = useRowCount();
+  const { principal } = useAuth();
   const recent = useRecentImports(country ?? undefined);
   const jobs = (recent.data ?? []).slice(0, RECENT);
   return (
@@ -269,7 +270,8 @@ function RecentImports({ country, following }: { country: string | null; followi
                   </th>
                   <td>{format.country(job.country)}</td>
                   <td>{format.dateTime(job.created_at)}</td>
-                  <td>{job.started_by}</td>
+                  {/* The service knows who by their account id: one's own imports say so in words. */}
+                  <td>{job.started_by === principal?.subject ? t("import.startedByYou") : job.started_by}</td>
                   <td>{t(`import.statusLabel.${job.status}`)}</td>
                   <td>{rowCount(job)}</td>
                   <td>{format.number(job.rejected)}</td>
