@@ -13,6 +13,7 @@ from sirbi_shared.events.topics import ensure_topics
 from sirbi_shared.outbox.tables import install_messaging_schema
 from tests.support.infra import Infrastructure, start_infrastructure
 from tests.support.probe import ProbeStream, new_probe_stream
+from tests.support.whole_platform import RunningPlatform, running_platform
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +23,17 @@ def infra() -> Iterator[Infrastructure]:
         yield infrastructure
     finally:
         infrastructure.close()
+
+
+@pytest.fixture(scope="session")
+def whole_platform(
+    infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningPlatform]:
+    """Every service in its own process, seeded, as `make up` runs them: one for the session,
+    shared by the tests that drive the platform from outside. Each of them makes the people and
+    records it uses, with fresh names, so they do not depend on each other."""
+    with running_platform(infra, tmp_path_factory.mktemp("platform")) as platform:
+        yield platform
 
 
 @pytest.fixture

@@ -32,6 +32,9 @@ class RunningPlatform:
     secretariat_email: str
     secretariat_password: str
     logs: Path
+    # Each service's own address (members, agreements, roadmap, gateway), for tests that compare
+    # what the gateway answers with what the service does.
+    service_urls: dict[str, str]
 
 
 def _ready(url: str) -> bool:
@@ -111,4 +114,5 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
             secretariat_email=SECRETARIAT_EMAIL,
             secretariat_password=password,
             logs=workdir / "logs",
+            service_urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
         )
