@@ -24,6 +24,9 @@ from tests.support.services import free_port
 SERVICES = ("members", "agreements", "roadmap", "gateway")
 REPO = Path(__file__).resolve().parents[2]
 SECRETARIAT_EMAIL = "secretaria@sirbi.example"
+# Small enough for a test to send a directory over it, large enough for every import a test makes
+# (the default, 512 MiB, is not something to send in a test).
+MEMBERS_MAX_IMPORT_BYTES = 3 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
         # themselves are the gateway's own tests' business.
         "SIRBI_GATEWAY_LOGIN_LIMIT_PER_ACCOUNT": "1000/minute",
         "SIRBI_GATEWAY_LOGIN_LIMIT_PER_ADDRESS": "1000/minute",
+        # Read by the members service and by the gateway in front of it.
+        "SIRBI_MEMBERS_MAX_IMPORT_BYTES": str(MEMBERS_MAX_IMPORT_BYTES),
         **{f"SIRBI_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
     }
 

@@ -210,6 +210,7 @@ async def test_browser_headers(platform: Platform) -> None:
 def test_production_refuses_default_secrets(tmp_path: Any) -> None:
     key = tmp_path / "jwt-private.pem"
     key.write_text("not used")
+    (tmp_path / "pub.pem").write_text("not used")  # production requires the key files to exist
     common: dict[str, Any] = {
         "environment": "production",
         "database_url": SecretStr("postgresql+asyncpg://u:strong@db/gw"),

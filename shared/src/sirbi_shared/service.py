@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Protocol
 import uvicorn
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI
+from pydantic import ValidationError
 from starlette.types import ASGIApp
 
 from sirbi_shared.auth.tokens import TokenVerifier
@@ -29,6 +31,7 @@ from sirbi_shared.http import health, metrics
 from sirbi_shared.http.middleware import BodyLimitMiddleware, TraceContextMiddleware
 from sirbi_shared.http.problems import document_problems, install_problem_handlers
 from sirbi_shared.inbox.consumer import EventConsumer
+from sirbi_shared.inbox.replay import replay_dead_letters
 from sirbi_shared.kafka_probe import KafkaProbe
 from sirbi_shared.logs import configure_logging
 from sirbi_shared.migrations import upgrade_to_head
@@ -206,12 +209,42 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
 def service_main(
     definition_factory: Callable[[], ServiceDefinition], argv: Sequence[str] | None = None
 ) -> int:
-    """The `python -m sirbi_<service>` command line: `serve` (default), `migrate` or `seed`."""
+    """The `python -m sirbi_<service>` command line: `serve` (default), `migrate`, `seed`, or
+    `replay-dead-letters TOPIC` (docs/operations.md)."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", nargs="?", choices=["serve", "migrate", "seed"], default="serve")
+    parser.add_argument(
+        "command", nargs="?", choices=["serve", "migrate", "seed", "replay-dead-letters"], default="serve"
+    )
+    parser.add_argument("topic", nargs="?", help="replay-dead-letters: the stream, e.g. sirbi.members.v1")
+    parser.add_argument("--consumer", help="replay-dead-letters: only the letters of this consumer")
+    parser.add_argument(
+        "--from-beginning", action="store_true", help="replay-dead-letters: every letter, not just new ones"
+    )
     args = parser.parse_args(argv)
-    definition = definition_factory()
+    try:
+        definition = definition_factory()
+    except ValidationError as exc:
+        # Refused settings stop the service with the reasons only: pydantic's own message repeats
+        # the input values, and those are the environment's secrets.
+        for error in exc.errors(include_url=False, include_input=False, include_context=False):
+            where = ".".join(str(part) for part in error["loc"])
+            sys.stderr.write(f"cannot start: {exc.title}: {where + ': ' if where else ''}{error['msg']}\n")
+        return 2
     settings = definition.settings
+    if args.command == "replay-dead-letters":
+        if not args.topic:
+            parser.error("replay-dead-letters needs the topic, e.g. sirbi.members.v1")
+        configure_logging(definition.name, settings.log_level)
+        report = asyncio.run(
+            replay_dead_letters(
+                settings.kafka_bootstrap_servers,
+                settings.kafka_topic_prefix + args.topic,
+                consumer=args.consumer,
+                from_beginning=args.from_beginning,
+            )
+        )
+        print(f"replayed {report.replayed} dead letters; passed over {report.passed_over}")  # noqa: T201
+        return 0
     if args.command == "migrate":
         configure_logging(definition.name, settings.log_level)
         upgrade_to_head(definition.migrations, settings.database_url.get_secret_value())

@@ -57,6 +57,10 @@ class ServiceSettings(BaseSettings):
                 problems.append("database_url uses the local default password")
             if self.jwt_public_key_file is None:
                 problems.append("SIRBI_JWT_PUBLIC_KEY_FILE is not set")
+            elif not self.jwt_public_key_file.is_file():
+                # Outside production a missing key only disables sign-in checks (503); in production
+                # the service would run unable to verify anyone, so it must not start.
+                problems.append(f"SIRBI_JWT_PUBLIC_KEY_FILE {self.jwt_public_key_file} is not a file")
             if problems:
                 raise ValueError("refusing production settings: " + "; ".join(problems))
         return self

@@ -88,6 +88,8 @@ def definition(settings: Settings | None = None) -> ServiceDefinition:
         # Inner first: the rate limit answers inside the request id; CORS wraps everything.
         middleware=[add_rate_limit, add_security_headers, add_cors],
         site=WebApp(settings.web_dir),
+        # Directory CSVs are streamed on to the members service, which holds them to its own limit.
+        body_limits={"/api/members/libraries/imports": settings.members_max_import_bytes},
     )
 
 

@@ -26,6 +26,11 @@ class Settings(ServiceSettings):
     members_url: str = Field(default="http://127.0.0.1:8001", validation_alias="SIRBI_MEMBERS_URL")
     agreements_url: str = Field(default="http://127.0.0.1:8002", validation_alias="SIRBI_AGREEMENTS_URL")
     roadmap_url: str = Field(default="http://127.0.0.1:8003", validation_alias="SIRBI_ROADMAP_URL")
+    # The members service's own limit on a directory upload (its SIRBI_MEMBERS_MAX_IMPORT_BYTES):
+    # the gateway lets an import that large through to it instead of refusing it at max_body_bytes.
+    members_max_import_bytes: int = Field(
+        default=512 * 1024 * 1024, validation_alias="SIRBI_MEMBERS_MAX_IMPORT_BYTES"
+    )
     # How long a country profile waits for each service before marking its part unavailable.
     profile_part_timeout_seconds: float = 2.0
     # The first secretariat account, created on first start when no user exists yet.
@@ -80,9 +85,24 @@ class Settings(ServiceSettings):
         if self.environment is Environment.PRODUCTION:
             if self.jwt_private_key_file is None:
                 raise ValueError("refusing production settings: SIRBI_JWT_PRIVATE_KEY_FILE is not set")
+            if not self.jwt_private_key_file.is_file():
+                # Sign-in would answer 503 for good: better to stop now and say why.
+                raise ValueError(
+                    f"refusing production settings: SIRBI_JWT_PRIVATE_KEY_FILE {self.jwt_private_key_file}"
+                    " is not a file"
+                )
             password = self.first_secretariat_password
             if password is not None and password.get_secret_value() in DEFAULT_SECRETS:
-                raise ValueError("refusing production settings: the first secretariat password is a default")
+                raise ValueError(
+                    "refusing production settings: SIRBI_GATEWAY_FIRST_SECRETARIAT_PASSWORD:"
+                    " the first secretariat password is a default"
+                )
+            if (self.first_secretariat_email is None) != (password is None):
+                # One without the other makes no account, silently: a platform nobody can sign in to.
+                raise ValueError(
+                    "refusing production settings: SIRBI_GATEWAY_FIRST_SECRETARIAT_EMAIL and"
+                    " SIRBI_GATEWAY_FIRST_SECRETARIAT_PASSWORD are set together or not at all"
+                )
         return self
 
 

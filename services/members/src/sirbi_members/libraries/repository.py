@@ -60,7 +60,10 @@ def row_values(country: str, fields: LibraryFields) -> dict[str, Any]:
 async def get(session: AsyncSession, library_id: uuid.UUID, *, for_update: bool = False) -> Library:
     statement = select(Library).where(Library.id == library_id)
     if for_update:
-        statement = statement.with_for_update()
+        # populate_existing: a library this session already loaded (the endpoint reads it first,
+        # for its country) must take the locked row's values, or the version check would compare
+        # against what was read before another change committed (R7).
+        statement = statement.with_for_update().execution_options(populate_existing=True)
     library = (await session.execute(statement)).scalar_one_or_none()
     if library is None:
         raise ProblemError(404, "library_not_found", f"No library {library_id}.", library_id=str(library_id))
