@@ -38,6 +38,9 @@ class RunningPlatform:
     # Each service's own address (members, agreements, roadmap, gateway), for tests that compare
     # what the gateway answers with what the service does.
     service_urls: dict[str, str]
+    # Where its events are: the broker, and the prefix of every topic of this platform.
+    kafka_bootstrap: str
+    topic_prefix: str
 
 
 def _ready(url: str) -> bool:
@@ -51,6 +54,7 @@ def _ready(url: str) -> bool:
 @contextmanager
 def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPlatform]:
     run = uuid.uuid4().hex[:6]
+    topic_prefix = f"web{run}."
     ports = {name: free_port() for name in SERVICES}
     databases = {name: f"web_{name}_{run}" for name in SERVICES}
     password = f"una frase de prueba {run} bastante larga"
@@ -59,7 +63,7 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
     common = {
         **os.environ,
         "SIRBI_KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
-        "SIRBI_KAFKA_TOPIC_PREFIX": f"web{run}.",
+        "SIRBI_KAFKA_TOPIC_PREFIX": topic_prefix,
         "SIRBI_JWT_PUBLIC_KEY_FILE": str(workdir / "keys" / "jwt-public.pem"),
         "SIRBI_JWT_PRIVATE_KEY_FILE": str(workdir / "keys" / "jwt-private.pem"),
         "SIRBI_GATEWAY_FIRST_SECRETARIAT_EMAIL": SECRETARIAT_EMAIL,
@@ -120,4 +124,6 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
             secretariat_password=password,
             logs=workdir / "logs",
             service_urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
+            kafka_bootstrap=infra.kafka_bootstrap,
+            topic_prefix=topic_prefix,
         )
