@@ -243,7 +243,10 @@ def service_main(
                 from_beginning=args.from_beginning,
             )
         )
-        print(f"replayed {report.replayed} dead letters; passed over {report.passed_over}")  # noqa: T201
+        print(  # noqa: T201
+            f"replayed {report.replayed} dead letters; passed over {report.passed_over}; "
+            f"{report.already_sent} of records already sent back"
+        )
         return 0
     if args.command == "migrate":
         configure_logging(definition.name, settings.log_level)

@@ -7,7 +7,9 @@ The replayer keeps its place in each dead-letter topic as a consumer group of it
 consumer asked for), so every dead letter goes back once however often the command runs;
 `from_beginning` sends all again.
 It stops at the end the topic had when it started, so a letter that fails again is not replayed
-in a loop.
+in a loop. A record that several consumers dead-lettered goes back once per run, not once per
+letter: every consumer of the topic reads the one copy, and a copy per letter made each of them
+dead-letter a still-poisonous record once per consumer, run after run.
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ class ReplayReport:
     replayed: int = 0
     # Letters of another consumer than the one asked for: left where they are, passed over.
     passed_over: int = 0
+    # Letters of a record already sent back in this run (another consumer's letter of it).
+    already_sent: int = 0
+
+
+def _record_of(headers: dict[str, bytes]) -> tuple[bytes, ...]:
+    """What identifies the failed record: its event, or where it was if it is no CloudEvent."""
+    if "ce_source" in headers and "ce_id" in headers:
+        return (headers["ce_source"], headers["ce_id"])
+    return tuple(headers.get(f"{_DLQ_HEADER}{name}", b"") for name in ("topic", "partition", "offset"))
 
 
 def replay_group(topic: str, consumer: str | None) -> str:
@@ -54,6 +65,7 @@ async def replay_dead_letters(
     )
     writer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all")
     report = ReplayReport()
+    sent: set[tuple[bytes, ...]] = set()
     await reader.start()
     await writer.start()
     try:
@@ -77,7 +89,10 @@ async def replay_dead_letters(
                     headers = dict(record.headers)
                     if consumer is not None and headers.get("sirbi_dlq_consumer", b"").decode() != consumer:
                         report.passed_over += 1
+                    elif (failed := _record_of(headers)) in sent:
+                        report.already_sent += 1
                     else:
+                        sent.add(failed)
                         original = headers.get("sirbi_dlq_topic", topic.encode()).decode()
                         kept = [(k, v) for k, v in record.headers if not k.startswith(_DLQ_HEADER)]
                         await writer.send(original, value=record.value, key=record.key, headers=kept)
@@ -94,6 +109,11 @@ async def replay_dead_letters(
         await reader.stop()
     log.info(
         "dead letters replayed",
-        extra={"topic": topic, "replayed": report.replayed, "passed_over": report.passed_over},
+        extra={
+            "topic": topic,
+            "replayed": report.replayed,
+            "passed_over": report.passed_over,
+            "already_sent": report.already_sent,
+        },
     )
     return report
