@@ -41,6 +41,8 @@ class RunningPlatform:
     # Where its events are: the broker, and the prefix of every topic of this platform.
     kafka_bootstrap: str
     topic_prefix: str
+    # Each service's process, for tests that check it is the same one after a fault.
+    processes: dict[str, subprocess.Popen[bytes]]
 
 
 def _ready(url: str) -> bool:
@@ -87,6 +89,7 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
             f"{prefix}IMPORT_DIR": str(workdir / "imports" / name),
         }
 
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     with ExitStack() as stack:
         for name in SERVICES:
             infra.create_database(databases[name])
@@ -111,6 +114,7 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
             )
             stack.callback(process.wait, 30)
             stack.callback(process.terminate)
+            processes[name] = process
         deadline = time.monotonic() + 90
         waiting = list(SERVICES)
         while waiting and time.monotonic() < deadline:
@@ -126,4 +130,5 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
             service_urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
             kafka_bootstrap=infra.kafka_bootstrap,
             topic_prefix=topic_prefix,
+            processes=processes,
         )

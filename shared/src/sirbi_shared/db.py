@@ -152,11 +152,21 @@ async def copy_rows(
     )
 
 
+# SQLSTATEs of a server that is going away or not accepting connections yet (a restart): asyncpg
+# raises them as plain server errors, which SQLAlchemy wraps as a DBAPIError of no finer class.
+_SERVER_AWAY_SQLSTATES = ("57P01", "57P02", "57P03")  # admin/crash shutdown, "starting up"
+
+
 def lost_connection(error: BaseException) -> bool:
-    """The database connection broke or could not be used (a restart, the server away): nothing
-    about the statement itself, so the work is worth doing again once the database is back."""
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
+    """The database connection broke or could not be used (a restart, the server away or still
+    starting): nothing about the statement itself, so the work is worth doing again once the
+    database is back."""
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        sqlstate = getattr(error.orig, "sqlstate", None)
+        if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in _SERVER_AWAY_SQLSTATES):
+            return True
     return isinstance(error, OperationalError | InterfaceError)
 
 
