@@ -4306,6 +4306,15 @@ export interface operations {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4411,6 +4420,15 @@ export interface operations {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4501,6 +4519,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -4631,6 +4658,15 @@ export interface operations {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
                 };
             };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4717,6 +4753,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -4811,6 +4856,15 @@ export interface operations {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4903,6 +4957,15 @@ export interface operations {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -4993,6 +5056,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["agreements.AgreementPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -5102,6 +5174,15 @@ export interface operations {
                     "application/json": components["schemas"]["agreements.PartnerPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -5205,6 +5286,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["agreements.PartnerPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["agreements.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -5363,6 +5453,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
             401: {
                 headers: {
@@ -5411,6 +5510,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
             };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
             401: {
@@ -5481,6 +5589,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
             401: {
                 headers: {
@@ -5530,6 +5647,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
@@ -5612,6 +5738,15 @@ export interface operations {
                     "application/json": components["schemas"]["ClientWithKey"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
             401: {
                 headers: {
@@ -5662,6 +5797,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
@@ -5915,6 +6059,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["members.LibraryPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -6621,6 +6774,15 @@ export interface operations {
                     "application/json": components["schemas"]["members.MemberStatePublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6726,6 +6888,15 @@ export interface operations {
                     "application/json": components["schemas"]["members.MemberStatePublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -6803,6 +6974,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["members.MemberStatePublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -6933,6 +7113,15 @@ export interface operations {
                     "application/json": components["schemas"]["members.MemberStatePublic"];
                 };
             };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -7025,6 +7214,15 @@ export interface operations {
                     "application/json": components["schemas"]["members.MemberStatePublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -7115,6 +7313,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["members.MemberStatePublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -7253,6 +7460,15 @@ export interface operations {
                     "application/json": components["schemas"]["members.NetworkPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -7356,6 +7572,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["members.NetworkPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -7543,6 +7768,15 @@ export interface operations {
                     "application/json": components["schemas"]["members.RepresentativeRead"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
+                };
+            };
             /** @description Not signed in, or an invalid token */
             401: {
                 headers: {
@@ -7648,6 +7882,15 @@ export interface operations {
                     "application/json": components["schemas"]["members.RepresentativeRead"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
+                };
+            };
             /** @description Not signed in, or an invalid token */
             401: {
                 headers: {
@@ -7729,6 +7972,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["members.RepresentativeRead"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["members.ProblemDetails"];
                 };
             };
             /** @description Not signed in, or an invalid token */
@@ -7931,6 +8183,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -8027,6 +8288,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -8117,6 +8387,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -8211,6 +8490,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -8297,6 +8585,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -8431,6 +8728,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -8524,6 +8830,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -8614,6 +8929,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -8709,6 +9033,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -8795,6 +9128,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -8889,6 +9231,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -8981,6 +9332,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -9069,6 +9429,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
                 };
             };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -9155,6 +9524,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.ActionPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -9289,6 +9667,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.LinePublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -9396,6 +9783,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.RoadmapPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -9499,6 +9895,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.RoadmapPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -9630,6 +10035,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.LinePublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -9717,6 +10131,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.GroupPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -9822,6 +10245,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.GroupPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -9956,6 +10388,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.GroupPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -10043,6 +10484,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.GroupPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -10177,6 +10627,15 @@ export interface operations {
                     "application/json": components["schemas"]["roadmap.GroupPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -10264,6 +10723,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["roadmap.GroupPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["roadmap.ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -10391,6 +10859,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
             401: {
                 headers: {
@@ -10512,6 +10989,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not signed in, wrong credentials, or a refresh token that is unknown, used or revoked */
@@ -10753,6 +11239,15 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionPublic"];
                 };
             };
+            /** @description Malformed request: malformed_json, invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -10980,6 +11475,15 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionPublic"];
                 };
             };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not signed in */
             401: {
                 headers: {
@@ -11066,6 +11570,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionPublic"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not signed in */
@@ -11283,6 +11796,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionWithSecret"];
+                };
+            };
+            /** @description Malformed request: invalid_if_match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Not signed in */

@@ -109,7 +109,13 @@ async def _problem(request: Request, exc: Exception) -> JSONResponse:
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"location": list(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+        # A list item's index is sent as a string too ("parties", "0"), as documented: every
+        # client reads a location as a path of names.
+        {
+            "location": [str(part) for part in e.get("loc", ())],
+            "message": e.get("msg", ""),
+            "type": e.get("type", ""),
+        }
         for e in exc.errors()
     ]
     if any(e["type"] == "json_invalid" for e in errors):
@@ -150,6 +156,10 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# SQLSTATE 22021: "invalid byte sequence for encoding UTF8: 0x00".
+_CHARACTER_NOT_IN_REPERTOIRE = "22021"
+
+
 def _database_away(exc: Exception) -> bool:
     return lost_connection(exc) or isinstance(exc, (ConnectionError, PoolTimeout))
 
@@ -161,6 +171,15 @@ async def _database(request: Request, exc: Exception) -> JSONResponse:
     Pooled connections are not tested before each use (that is a round trip per request); the
     first request on a connection that died with a restart lands here, and SQLAlchemy drops the
     rest of the pool's connections of that age, so the next requests reconnect."""
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) == _CHARACTER_NOT_IN_REPERTOIRE:
+        # Text PostgreSQL cannot store (a NUL character, valid JSON): the caller's input, not our
+        # fault; nothing was written.
+        return problem_response(
+            422,
+            "invalid_text",
+            "The request has text that cannot be stored (a NUL character).",
+            instance=request.url.path,
+        )
     if not _database_away(exc):
         return await _unexpected(request, exc)
     log.warning("database unavailable", extra={"path": request.url.path, "error": type(exc).__name__})
@@ -228,6 +247,21 @@ def document_problems(app: FastAPI) -> None:
         problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemDetails"}}}
         for methods in document.get("paths", {}).values():
             for operation in methods.values():
+                # Answered with 400 by shared code wherever it applies, so documented here: a
+                # JSON body that does not parse (malformed_json, above) and an If-Match that is
+                # not an ETag (invalid_if_match, sirbi_shared.http.versioning).
+                malformed = []
+                if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                    malformed.append("malformed_json")
+                if any(
+                    parameter.get("in") == "header" and parameter.get("name") == "If-Match"
+                    for parameter in operation.get("parameters", [])
+                ):
+                    malformed.append("invalid_if_match")
+                if malformed:
+                    operation.setdefault("responses", {}).setdefault(
+                        "400", {"description": f"Malformed request: {', '.join(malformed)}"}
+                    )
                 for code, response in operation.get("responses", {}).items():
                     if code.startswith(("4", "5")):
                         response["content"] = problem
