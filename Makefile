@@ -13,14 +13,16 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # faster than a plain source build (pyenv's) on the same machine (ADR 0015).
 PYTHON     := $(shell [ -x /usr/bin/python3.11 ] && echo /usr/bin/python3.11 || echo python3.11)
 
-.PHONY: help up down status test lint format bench docs kcat wrk web web-api chromium
+.PHONY: help up down status test test-faults audit audit-if-reachable lint format bench docs kcat wrk web web-api chromium
 
 help:
 	@echo "make up      start Kafka, PostgreSQL and every service (installs what is missing)"
 	@echo "make down    stop everything (data is kept in .run/dev)"
 	@echo "make status  what is running"
 	@echo "make test    the test suite against real Kafka and PostgreSQL (own ports and data)"
+	@echo "make test-faults  only the platform fault tests (make test runs them too, apart)"
 	@echo "make lint    ruff and mypy (strict)"
+	@echo "make audit   known vulnerabilities in the locked Python and npm packages"
 	@echo "make bench   relay throughput, event propagation latency, the gateway's cost"
 	@echo "make docs    regenerate docs/events/asyncapi.json from the event models"
 	@echo "make web     build the web frontend (make up does it; npm run dev in web/ for live edits)"
@@ -71,6 +73,19 @@ web-api: .venv/.synced web/node_modules/.installed
 test: .venv/.synced kcat chromium web
 	@cd web && npm run --silent test:unit
 	@.venv/bin/pytest
+	@$(MAKE) --no-print-directory test-faults
+
+# Kafka and PostgreSQL stopped, services killed, webhook receivers down, under whole platforms:
+# a pytest session of its own, so no other test shares the broker or server they take away.
+test-faults: .venv/.synced
+	@.venv/bin/pytest -m platform_fault tests/platform_faults
+
+# pip-audit and npm audit need the public advisory services (.ci/audit says which).
+audit: .venv/.synced web/node_modules/.installed
+	@bash .ci/audit
+
+audit-if-reachable: .venv/.synced web/node_modules/.installed
+	@bash .ci/audit --if-reachable
 
 lint: .venv/.synced web/node_modules/.installed
 	@.venv/bin/ruff check .

@@ -6,15 +6,16 @@ browser does."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sirbi_shared.auth.tokens import write_key_pair
@@ -29,7 +30,7 @@ SECRETARIAT_EMAIL = "secretaria@sirbi.example"
 MEMBERS_MAX_IMPORT_BYTES = 3 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunningPlatform:
     gateway_url: str
     secretariat_email: str
@@ -43,6 +44,25 @@ class RunningPlatform:
     topic_prefix: str
     # Each service's process, for tests that check it is the same one after a fault.
     processes: dict[str, subprocess.Popen[bytes]]
+    # Each service's database on the test infrastructure, for tests that compare a source with
+    # its replicas row by row.
+    databases: dict[str, str] = field(default_factory=dict)
+    # Starts a service's `serve` process again with its settings (logs appended); set by
+    # `running_platform`.
+    _serve: Callable[[str], subprocess.Popen[bytes]] | None = None
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: no shutdown hook runs, nothing is flushed or committed on the way out."""
+        process = self.processes[name]
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+
+    def start(self, name: str) -> None:
+        """Start a service that was killed, and wait until it is ready."""
+        assert self._serve is not None
+        assert self.processes[name].poll() is not None, f"{name} is still running"
+        self.processes[name] = self._serve(name)
+        _wait_ready({name: self.service_urls[name]}, self.logs)
 
 
 def _ready(url: str) -> bool:
@@ -53,8 +73,21 @@ def _ready(url: str) -> bool:
         return False
 
 
+def _wait_ready(urls: Mapping[str, str], logs: Path, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    waiting = list(urls)
+    while waiting and time.monotonic() < deadline:
+        waiting = [name for name in waiting if not _ready(urls[name])]
+        time.sleep(0.3)
+    if waiting:
+        raise AssertionError(f"not ready: {', '.join(waiting)}; logs in {logs}")
+
+
 @contextmanager
-def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPlatform]:
+def running_platform(
+    infra: Infrastructure, workdir: Path, settings: Mapping[str, str] | None = None
+) -> Iterator[RunningPlatform]:
+    """`settings`: more environment for every service (e.g. a faster webhook retry schedule)."""
     run = uuid.uuid4().hex[:6]
     topic_prefix = f"web{run}."
     ports = {name: free_port() for name in SERVICES}
@@ -78,6 +111,7 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
         # Read by the members service and by the gateway in front of it.
         "SIRBI_MEMBERS_MAX_IMPORT_BYTES": str(MEMBERS_MAX_IMPORT_BYTES),
         **{f"SIRBI_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
+        **(settings or {}),
     }
 
     def environment(name: str) -> dict[str, str]:
@@ -103,8 +137,9 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
                     check=True,
                     capture_output=True,
                 )
-        for name in SERVICES:
-            log = stack.enter_context((workdir / "logs" / f"{name}.log").open("wb"))
+
+        def serve(name: str) -> subprocess.Popen[bytes]:
+            log = stack.enter_context((workdir / "logs" / f"{name}.log").open("ab"))
             process = subprocess.Popen(
                 [sys.executable, "-m", f"sirbi_{name}", "serve"],
                 env=environment(name),
@@ -114,14 +149,11 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
             )
             stack.callback(process.wait, 30)
             stack.callback(process.terminate)
-            processes[name] = process
-        deadline = time.monotonic() + 90
-        waiting = list(SERVICES)
-        while waiting and time.monotonic() < deadline:
-            waiting = [n for n in waiting if not _ready(f"http://127.0.0.1:{ports[n]}")]
-            time.sleep(0.3)
-        if waiting:
-            raise AssertionError(f"not ready: {', '.join(waiting)}; logs in {workdir / 'logs'}")
+            return process
+
+        for name in SERVICES:
+            processes[name] = serve(name)
+        _wait_ready({name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, workdir / "logs")
         yield RunningPlatform(
             gateway_url=f"http://127.0.0.1:{ports['gateway']}",
             secretariat_email=SECRETARIAT_EMAIL,
@@ -131,4 +163,6 @@ def running_platform(infra: Infrastructure, workdir: Path) -> Iterator[RunningPl
             kafka_bootstrap=infra.kafka_bootstrap,
             topic_prefix=topic_prefix,
             processes=processes,
+            databases=databases,
+            _serve=serve,
         )
