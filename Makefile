@@ -23,7 +23,7 @@ help:
 	@echo "make test-faults  only the platform fault tests (make test runs them too, apart)"
 	@echo "make lint    ruff and mypy (strict)"
 	@echo "make audit   known vulnerabilities in the locked Python and npm packages"
-	@echo "make bench   relay throughput, event propagation latency, the gateway's cost"
+	@echo "make bench   every benchmark (P1-P6, scale), figures written into docs/performance.md"
 	@echo "make docs    regenerate docs/events/asyncapi.json from the event models"
 	@echo "make web     build the web frontend (make up does it; npm run dev in web/ for live edits)"
 	@echo "make web-api regenerate the frontend's API client from the services' OpenAPI"
@@ -97,9 +97,9 @@ format: .venv/.synced
 	@.venv/bin/ruff format .
 	@.venv/bin/ruff check --fix .
 
+# Every benchmark within 15 minutes, then docs/performance.md rewritten with the figures.
 bench: .venv/.synced wrk
-	@.venv/bin/python bench/events.py
-	@.venv/bin/python bench/gateway.py
+	@.venv/bin/python bench/suite.py
 
 docs: .venv/.synced
 	@.venv/bin/python -m sirbi_shared.events.asyncapi docs/events/asyncapi.json $(STREAMS)

@@ -7,7 +7,10 @@ in the same run.
 - writes through the gateway: throughput with concurrent clients, for two mixes: registering
   national networks (a row, its outbox event and its history entry each), and half of those
   with half changes to networks the run registered (If-Match, a new version, its event and
-  entry); and latency percentiles at a steady 100 registrations a second. Write throughput is
+  entry); and latency percentiles at a steady 100 registrations a second, while a client follows
+  the gateway's live feed: from each registration's 2xx to its event on the feed (P3: members'
+  outbox, relay, Kafka, the gateway's consumer, its commit and notification), beside bare Kafka
+  produce -> consume at the same rate on the same broker. Write throughput is
   measured with more clients (32) than reads (16): through the gateway each write waits on two
   processes, and 16 clients left a fifth of the two cores idle, which measures the clients'
   latency rather than the platform's capacity (docs/performance.md).
@@ -49,11 +52,15 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 REPO = Path(__file__).resolve().parents[1]
 WRK_SCRIPTS = REPO / "bench" / "wrk"
+sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "deploy" / "local"))
 
 import launcher  # noqa: E402
+from bench.events import bare_latency  # noqa: E402
+from bench.figures import BenchRun, Figure  # noqa: E402
 from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
 from sirbi_shared.auth.tokens import write_key_pair  # noqa: E402
+from sirbi_shared.events import TopicSpec, ensure_topics  # noqa: E402
 
 Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
 # Started in this order: the gateway last, once the services it routes to are up.
@@ -112,19 +119,39 @@ def _closed_loop(url: str, script: str, connections: int, seconds: float, token:
     }
 
 
-async def _steady(base: str, request: Request, rate: float, seconds: float) -> list[float]:
-    """Requests started at a fixed rate whatever the answers do (an open loop): latency as a
-    caller at that rate sees it, queueing included."""
+async def _propagation(
+    base: str, request: Request, auth: dict[str, str], rate: float, seconds: float
+) -> tuple[list[float], list[float]]:
+    """Networks registered through the gateway at a fixed rate (an open loop), while a client
+    follows the gateway's live feed: each write's latency, and the time from each write's 2xx
+    to its event arriving on the feed — the members service's outbox, its relay, Kafka, the
+    gateway's consumer and its commit, the notification and the stream: another service's
+    replica, visible to a person."""
+    answered: dict[str, float] = {}
+    seen: dict[str, float] = {}
     latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        await request(client)
+    async with httpx.AsyncClient(base_url=base, timeout=30, headers=auth) as client:
+        listening = asyncio.Event()
+
+        async def follow() -> None:
+            async with client.stream("GET", "/api/activity/stream", params={"service": "members"}) as stream:
+                listening.set()
+                async for line in stream.aiter_lines():
+                    if line.startswith("data:"):
+                        subject = json.loads(line.removeprefix("data:"))["subject"]
+                        seen.setdefault(subject, time.perf_counter())
+
+        follower = asyncio.create_task(follow())
+        await asyncio.wait_for(listening.wait(), timeout=30)
+        await request(client)  # warm the path
 
         async def one() -> None:
             started = time.perf_counter()
             response = await request(client)
             if response.status_code >= 300:
                 raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
-            latencies.append(time.perf_counter() - started)
+            answered[response.json()["id"]] = finished = time.perf_counter()
+            latencies.append(finished - started)
 
         tasks: list[asyncio.Task[None]] = []
         begin = time.perf_counter()
@@ -132,7 +159,15 @@ async def _steady(base: str, request: Request, rate: float, seconds: float) -> l
             await asyncio.sleep(max(0.0, begin + i / rate - time.perf_counter()))
             tasks.append(asyncio.create_task(one()))
         await asyncio.gather(*tasks)
-    return latencies
+        deadline = time.perf_counter() + 60
+        while any(i not in seen for i in answered) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        follower.cancel()
+        await asyncio.gather(follower, return_exceptions=True)
+    missing = [i for i in answered if i not in seen]
+    if missing:
+        raise RuntimeError(f"{len(missing)} registrations never reached the live feed")
+    return latencies, [seen[i] - answered[i] for i in answered]
 
 
 def _ms(seconds: float) -> float:
@@ -233,7 +268,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         direct_one, gateway_one = statistics.median(one["direct"]), statistics.median(one["gateway"])
         # Latency at a steady rate first, on a platform at rest, rather than right after the
         # throughput rounds, whose events the consumers may still be working through.
-        steady = await _steady(gateway, register_network(), args.write_rate, args.seconds)
+        steady, propagation = await _propagation(
+            gateway, register_network(), auth, args.write_rate, args.seconds
+        )
+        # Its baseline, on the same broker at the same rate: bare records produced and consumed.
+        bare_topic = f"g{run_id}.bare"
+        await ensure_topics(profile.kafka_bootstrap, [TopicSpec(bare_topic, 6, {"retention.ms": "3600000"})])
+        bare = await bare_latency(profile.kafka_bootstrap, bare_topic, args.write_rate, args.seconds)
         writes: dict[str, dict[str, list[float]]] = {
             mix: {"direct": [], "gateway": []} for mix in WRITE_MIXES
         }
@@ -274,9 +315,109 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "p99_ms": _ms(_percentile(steady, 0.99)),
             "max_ms": _ms(max(steady)),
         },
+        "propagation": {
+            "rate_per_second": args.write_rate,
+            "count": len(propagation),
+            "p50_ms": _ms(_percentile(propagation, 0.50)),
+            "p99_ms": _ms(_percentile(propagation, 0.99)),
+            "bare_p50_ms": round(bare["p50"], 2),
+            "bare_p99_ms": round(bare["p99"], 2),
+        },
         "concurrency": args.concurrency,
         "seconds_per_measure": args.seconds,
     }
+
+
+def record(figures: dict[str, Any], args: argparse.Namespace, seconds: float) -> BenchRun:
+    """P1, P2 and P3 on the whole platform, as figures."""
+    run = BenchRun(
+        name="gateway",
+        command=(
+            f"python bench/gateway.py --seconds {args.seconds:g} --rounds {args.rounds} "
+            f"--concurrency {args.concurrency} --write-concurrency {args.write_concurrency}"
+        ),
+        seconds=seconds,
+    )
+    reads, one = figures["reads_per_second"], figures["read_median_ms"]
+    run.add(
+        Figure(
+            bar="P1",
+            what=f"reads of a member state through the gateway, {args.concurrency} clients (wrk)",
+            value=reads["gateway"],
+            unit="reads/s",
+            baseline_what="straight from the members service",
+            baseline=reads["direct"],
+            ratio=figures["read_throughput_ratio"],
+            target="ratio ≥ 0.7",
+            holds=figures["read_throughput_ratio"] >= 0.7,
+        )
+    )
+    run.add(
+        Figure(
+            bar="P1",
+            what="read latency through the gateway, one client, median",
+            value=one["gateway"],
+            unit="ms",
+            baseline_what="straight from the service",
+            baseline=one["direct"],
+            ratio=round(one["gateway"] / one["direct"], 2),
+            target=f"added ≤ 2 ms (added {figures['read_added_median_ms']} ms)",
+            holds=figures["read_added_median_ms"] <= 2,
+        )
+    )
+    for mix, rates in figures["writes"].items():
+        run.add(
+            Figure(
+                bar="P2",
+                what=f"writes through the gateway ({mix}), {args.write_concurrency} clients (wrk)",
+                value=rates["per_second_through_gateway"],
+                unit="writes/s",
+                baseline_what="straight to the members service",
+                baseline=rates["per_second_direct"],
+                ratio=rates["ratio"],
+                target="≥ 500 writes/s",
+                holds=rates["per_second_through_gateway"] >= 500,
+            )
+        )
+    steady = figures["steady_writes"]
+    run.add(
+        Figure(
+            bar="P2",
+            what=f"write latency through the gateway, steady {steady['rate_per_second']:.0f} writes/s, p99",
+            value=steady["p99_ms"],
+            unit="ms",
+            baseline_what="the same writes' p50",
+            baseline=steady["p50_ms"],
+            ratio=round(steady["p99_ms"] / steady["p50_ms"], 2),
+            target="≤ 50 ms",
+            holds=steady["p99_ms"] <= 50,
+        )
+    )
+    spread = figures["propagation"]
+    for name, bar_ms in (("p50", 30.0), ("p99", 150.0)):
+        run.add(
+            Figure(
+                bar="P3",
+                what=(
+                    f"a write's 2xx (members) -> its event on the gateway's live feed, {name}, "
+                    f"at {spread['rate_per_second']:.0f} writes/s"
+                ),
+                value=spread[f"{name}_ms"],
+                unit="ms",
+                baseline_what="bare Kafka produce -> consume, same rate",
+                baseline=spread[f"bare_{name}_ms"],
+                ratio=round(spread[f"{name}_ms"] / spread[f"bare_{name}_ms"], 2),
+                target=f"≤ {bar_ms:g} ms",
+                holds=spread[f"{name}_ms"] <= bar_ms,
+            )
+        )
+    run.notes.append(
+        "The whole platform as under `make up` (four service processes, demo data, every consumer), "
+        "on the bench profile's Kafka and PostgreSQL; closed loops from wrk, alternated between "
+        "straight and through the gateway (medians of the rounds); the steady rate from the "
+        "benchmark's own open loop (httpx), queueing included."
+    )
+    return run
 
 
 def main() -> None:
@@ -287,6 +428,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--write-rate", type=float, default=100.0)
     args = parser.parse_args()
+    started = time.monotonic()
     figures = asyncio.run(run(args))
     print(
         f"reads: {figures['reads_per_second']['gateway']:,}/s through the gateway vs "
@@ -308,9 +450,14 @@ def main() -> None:
         f"at {steady['rate_per_second']:.0f} writes/s for {figures['seconds_per_measure']:.0f} s: "
         f"p50 {steady['p50_ms']} ms, p99 {steady['p99_ms']} ms (bar <= 50), max {steady['max_ms']} ms"
     )
-    results = REPO / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    (results / "gateway.json").write_text(json.dumps(figures, indent=2) + "\n")
+    spread = figures["propagation"]
+    print(
+        f"write 2xx -> the gateway's live feed at {spread['rate_per_second']:.0f}/s: "
+        f"p50 {spread['p50_ms']} ms, p99 {spread['p99_ms']} ms (bars <= 30 / 150; "
+        f"bare Kafka {spread['bare_p50_ms']} / {spread['bare_p99_ms']})"
+    )
+    out = record(figures, args, time.monotonic() - started).write()
+    print(f"figures written to {out.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
