@@ -56,6 +56,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "deploy" / "local"))
 
 import launcher  # noqa: E402
+from bench import profiling  # noqa: E402
 from bench.events import bare_latency  # noqa: E402
 from bench.figures import BenchRun, Figure  # noqa: E402
 from sirbi_shared.auth import Role, TokenIssuer  # noqa: E402
@@ -284,6 +285,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 for side, url in write_urls:
                     loaded = _closed_loop(url, script, args.write_concurrency, args.seconds, token)
                     writes[mix][side].append(loaded["rate"])
+        if args.profile:
+            # After the measured rounds, so sampling never touches a figure: one more round of
+            # the mix through the gateway, with every service process sampled.
+            pids = {service: process.pid for service, process in zip(SERVICES, processes, strict=True)}
+            script = WRITE_MIXES["registrations and changes"]
+            with profiling.sampled(pids, args.seconds, "gateway-mix") as outputs:
+                _closed_loop(write_urls[1][1], script, args.write_concurrency, args.seconds, token)
+            for service, output in outputs.items():
+                print(f"-- profile of {service} ({output.relative_to(REPO)}):")
+                print("\n".join(profiling.summary(output)))
     finally:
         for process in processes:
             process.terminate()
@@ -427,6 +438,9 @@ def main() -> None:
     parser.add_argument("--write-concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--write-rate", type=float, default=100.0)
+    parser.add_argument(
+        "--profile", action="store_true", help="then sample every service with py-spy under the write mix"
+    )
     args = parser.parse_args()
     started = time.monotonic()
     figures = asyncio.run(run(args))
