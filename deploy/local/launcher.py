@@ -91,17 +91,29 @@ def test_profile() -> Profile:
         name="test",
         kafka_port=_env_int("SIRBI_TEST_KAFKA_PORT", 19092),
         controller_port=_env_int("SIRBI_TEST_KAFKA_CONTROLLER_PORT", 19093),
-        postgres_port=_env_int("SIRBI_TEST_POSTGRES_PORT", 55433),
+        # Below the kernel's ephemeral range (32768-60999): the fault tests stop and start the
+        # servers, and while one is down a client's outgoing socket can take its port (seen with
+        # Kafka on 39092). Kafka's 19092/19093 are below it already.
+        postgres_port=_env_int("SIRBI_TEST_POSTGRES_PORT", 15433),
         postgres_durable=False,
     )
 
 
 def bench_profile() -> Profile:
+    # Service ports too, so `up --profile bench` starts a whole platform apart from `make up`'s
+    # (bench/platform_start.py times it); the other benchmarks pick free ports of their own.
+    gateway = _env_int("SIRBI_BENCH_GATEWAY_PORT", 28000)
     return Profile(
         name="bench",
         kafka_port=_env_int("SIRBI_BENCH_KAFKA_PORT", 29092),
         controller_port=_env_int("SIRBI_BENCH_KAFKA_CONTROLLER_PORT", 29093),
         postgres_port=_env_int("SIRBI_BENCH_POSTGRES_PORT", 55434),
+        service_ports={
+            "gateway": gateway,
+            "members": _env_int("SIRBI_BENCH_MEMBERS_PORT", gateway + 1),
+            "agreements": _env_int("SIRBI_BENCH_AGREEMENTS_PORT", gateway + 2),
+            "roadmap": _env_int("SIRBI_BENCH_ROADMAP_PORT", gateway + 3),
+        },
     )
 
 
