@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 
 from prometheus_client import REGISTRY
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sirbi_shared.db import Database
+from sirbi_shared.events import CloudEvent
 from sirbi_shared.inbox import EventConsumer
 from sirbi_shared.outbox import OutboxRelay
 from tests.support.infra import Infrastructure
-from tests.support.probe import ProbeStream, effect_recorder, effect_seqs, running, wait_until
+from tests.support.probe import (
+    ProbeStream,
+    effect_recorder,
+    effect_seqs,
+    record_effect,
+    running,
+    wait_until,
+)
 
 
 async def test_partitions_move_between_consumers_without_duplicates_or_gaps(
@@ -78,3 +88,68 @@ async def test_partitions_move_between_consumers_without_duplicates_or_gaps(
 
 async def _count_at_least(database: Database, n: int) -> bool:
     return len(await effect_seqs(database)) >= n
+
+
+async def test_progress_is_not_kept_for_a_partition_revoked_while_its_events_were_applied(
+    infra: Infrastructure, database: Database, probe: ProbeStream
+) -> None:
+    """The first member is held inside a handler while a second joins and takes partitions from it:
+    what it then finishes must not be noted as its own progress on partitions it no longer has."""
+    group = f"revoked-{uuid.uuid4().hex[:8]}"
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_effect(event: CloudEvent, session: AsyncSession) -> None:
+        if not release.is_set():
+            held.set()
+            await release.wait()
+        await record_effect(event, session)
+
+    first = EventConsumer(
+        name=group, database=database, bootstrap_servers=infra.kafka_bootstrap, topics=[probe.stream.topic]
+    )
+    first.on(probe.recorded.event_type)(slow_effect)
+    second = EventConsumer(
+        name=group, database=database, bootstrap_servers=infra.kafka_bootstrap, topics=[probe.stream.topic]
+    )
+    effect_recorder(probe, second)
+    relay = OutboxRelay(
+        service="test",
+        topic=probe.stream.topic,
+        dsn=database.asyncpg_dsn,
+        bootstrap_servers=infra.kafka_bootstrap,
+    )
+    events = 60
+    async with database.transaction() as session:
+        for seq in range(events):
+            await probe.outbox.add(session, probe.event(seq), aggregate_id=f"agg-{seq % 11}")
+
+    async with running(relay.run(), first.run()):
+        await wait_until(_is_set(held), what="the first member to be inside a handler")
+        async with running(second.run()):
+            await wait_until(_has_partitions(second), what="the joining member to be given partitions")
+            release.set()
+            await wait_until(lambda: _count_at_least(database, events), timeout=120, what="every event")
+            assert first._consumer is not None
+            assert second._consumer is not None
+            first_has, second_has = first._consumer.assignment(), second._consumer.assignment()
+            assert first_has.isdisjoint(second_has)
+            assert second_has, "the partitions were split"
+            assert set(first._done) <= first_has, "no progress kept for partitions given away"
+
+    seqs = await effect_seqs(database)
+    assert sorted(set(seqs)) == list(range(events))
+    assert len(seqs) == events, "no event had its effect twice"
+
+
+def _is_set(flag: asyncio.Event) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return flag.is_set()
+
+    return check
+
+
+def _has_partitions(consumer: EventConsumer) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        return consumer._consumer is not None and bool(consumer._consumer.assignment())
+
+    return check

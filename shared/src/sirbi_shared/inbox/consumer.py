@@ -248,8 +248,13 @@ class EventConsumer:
             if not chunk:
                 break
             await self._handle_together(chunk)
+            # A partition revoked while the chunk was applied is the new owner's now: progress noted
+            # for it here would outlive the revocation (which forgot it) and be committed, stale,
+            # should the partition come back to this consumer.
+            assigned = consumer.assignment()
             for record in chunk:  # in offset order within each partition: the last one counts
-                self._done[_partition(record)] = record.offset + 1
+                if (partition := _partition(record)) in assigned:
+                    self._done[partition] = record.offset + 1
         now = asyncio.get_running_loop().time()
         if now >= self._next_commit:
             self._next_commit = now + OFFSET_COMMIT_INTERVAL
