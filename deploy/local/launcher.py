@@ -107,7 +107,7 @@ def bench_profile() -> Profile:
         name="bench",
         kafka_port=_env_int("SIRBI_BENCH_KAFKA_PORT", 29092),
         controller_port=_env_int("SIRBI_BENCH_KAFKA_CONTROLLER_PORT", 29093),
-        postgres_port=_env_int("SIRBI_BENCH_POSTGRES_PORT", 55434),
+        postgres_port=_env_int("SIRBI_BENCH_POSTGRES_PORT", 25434),
         service_ports={
             "gateway": gateway,
             "members": _env_int("SIRBI_BENCH_MEMBERS_PORT", gateway + 1),

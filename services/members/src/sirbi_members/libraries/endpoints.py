@@ -235,7 +235,7 @@ async def search_libraries(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Libraries per page")] = 50,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
 ) -> Page[LibraryPublic]:
-    rows = list((await session.execute(query.page(limit, cursor))).scalars())
+    rows, _ = await repository.search_page(session, query, limit, cursor)
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Row, Table, select, tuple_
+from sqlalchemy import Column, MetaData, Row, Table, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.schema import CreateTable
@@ -16,6 +16,7 @@ from uuid_utils.compat import uuid7
 from sirbi_members.libraries.isil import directory_key
 from sirbi_members.libraries.models import Library
 from sirbi_members.libraries.schemas import LibraryFields, admin_area, search_text
+from sirbi_members.libraries.search import DirectoryQuery, Plan, choose_plan
 from sirbi_shared.db import copy_rows
 from sirbi_shared.http.problems import ProblemError
 
@@ -68,6 +69,27 @@ async def get(session: AsyncSession, library_id: uuid.UUID, *, for_update: bool 
     if library is None:
         raise ProblemError(404, "library_not_found", f"No library {library_id}.", library_id=str(library_id))
     return library
+
+
+async def search_page(
+    session: AsyncSession, query: DirectoryQuery, limit: int, cursor: str | None
+) -> tuple[list[Library], Plan | None]:
+    """`limit + 1` libraries of a search after the cursor, and the plan taken for a text search.
+
+    Which plan answers a text search fast depends on where its matches lie in directory order,
+    which PostgreSQL's estimates do not see (search.py); a sample decides, and the choice holds
+    for this transaction only. Searches without text are left to the planner: their filters
+    have statistics of their own.
+    """
+    plan = None
+    if query.terms():
+        sampled, hits, walked = (await session.execute(query.sample(limit, cursor))).one()
+        plan = choose_plan(sampled, hits, walked)
+        settings = plan.settings()
+        await session.execute(
+            select(*(func.set_config(name, value, True) for name, value in settings.items()))
+        )
+    return list((await session.execute(query.page(limit, cursor))).scalars()), plan
 
 
 async def key_taken(session: AsyncSession, key: str) -> bool:
