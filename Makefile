@@ -5,7 +5,9 @@ SHELL := /bin/bash
 UV_VERSION := 0.13.8
 TOOLS      := .run/tools
 UV         := $(TOOLS)/bin/uv
-LAUNCHER   := .venv/bin/python deploy/local/launcher.py
+# `make up PROFILE=bench` starts a whole platform apart from the dev one (bench/platform_start.py).
+PROFILE    ?= dev
+LAUNCHER   := .venv/bin/python deploy/local/launcher.py --profile $(PROFILE)
 STREAMS    := sirbi_members.events:members_stream sirbi_members.events:directory_stream sirbi_agreements.events:stream sirbi_roadmap.events:stream sirbi_gateway.events:stream
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The services run on Debian's own Python 3.11 when the machine has it: built with profile-guided
@@ -34,14 +36,16 @@ $(UV):
 	@$(TOOLS)/bin/pip install -q "uv==$(UV_VERSION)"
 
 .venv/.synced: $(UV) Makefile uv.lock pyproject.toml shared/pyproject.toml $(wildcard services/*/pyproject.toml)
-	@$(UV) sync --frozen --quiet --python $(PYTHON)
+	@# Compiled at install (uv does not by default): else each service's first start compiles
+	@# its libraries, and every start does where PYTHONDONTWRITEBYTECODE is set.
+	@$(UV) sync --frozen --quiet --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 up: .venv/.synced web
 	@$(LAUNCHER) up
 
 down:
-	@if [ -x .venv/bin/python ]; then $(LAUNCHER) down; else python3 deploy/local/launcher.py down; fi
+	@if [ -x .venv/bin/python ]; then $(LAUNCHER) down; else python3 deploy/local/launcher.py --profile $(PROFILE) down; fi
 
 status:
 	@$(LAUNCHER) status
@@ -63,8 +67,13 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	@cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-web: web/node_modules/.installed
+# Built again only when a source changed: type-checking and bundling take ~10 s of every start.
+WEB_SOURCES := $(shell find web/src web/tests -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/playwright.config.ts web/openapi.json
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
 	@cd web && npm run --silent build
+	@touch $@
+
+web: web/dist/index.html
 
 web-api: .venv/.synced web/node_modules/.installed
 	@.venv/bin/python -m sirbi_gateway.documentation.export web/openapi.json
