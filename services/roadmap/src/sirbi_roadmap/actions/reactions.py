@@ -34,11 +34,11 @@ async def propose_for_agreement(session: AsyncSession, agreement: AgreementInFor
     that looks after its first cooperation area any group covers. None if it already has one."""
     if await repository.implementing(session, agreement.id) is not None:
         return None
-    group = await working_groups.looking_after(session, agreement.areas)
+    group_id = await working_groups.looking_after(session, agreement.areas)
     # An agreement between partners only has no country to lead it: "XX" (ISO's user-assigned
     # code) stands in until the group picks one, and the action is flagged for it.
     lead = agreement.countries[0] if agreement.countries else "XX"
-    flags = [] if group else [Flag.NEEDS_WORKING_GROUP.value]
+    flags = [] if group_id else [Flag.NEEDS_WORKING_GROUP.value]
     if not agreement.countries:
         flags.append(Flag.NEEDS_NEW_LEAD.value)
     now = datetime.now(UTC)
@@ -47,7 +47,7 @@ async def propose_for_agreement(session: AsyncSession, agreement: AgreementInFor
         title=f"Implementación del convenio {agreement.code}: {agreement.title}"[:300],
         description=agreement.objectives,
         line_id=None,
-        working_group_id=group.id if group else None,
+        working_group_id=group_id,
         lead_country=lead,
         participants=list(dict.fromkeys(agreement.countries)) or [lead],
         agreement_id=agreement.id,
